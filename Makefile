@@ -1,0 +1,38 @@
+# Pasar UMKM. `make run` serves the marketplace; `make test` runs the whole suite on real services.
+PYTHON ?= python3
+VENV := .venv
+PORT ?= 5000
+
+.PHONY: run test services bench venv venv-dev stop clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+venv-dev: $(VENV)/.dev
+
+run: venv
+	PORT=$(PORT) scripts/run.sh
+
+test: venv-dev
+	scripts/test.sh
+
+services:
+	@scripts/services.sh
+
+bench: venv-dev
+	scripts/bench.sh
+
+stop:
+	-scripts/elasticsearch/stop.sh
+	-runuser -u postgres -- /usr/lib/postgresql/*/bin/pg_ctl -D .services/postgres/data stop
+
+clean:
+	rm -rf $(VENV) build

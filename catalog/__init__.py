@@ -1,0 +1,14 @@
+"""Catalog: regions, categories, stores, products, images, CSV import and export."""
+from flask import Blueprint
+
+bp = Blueprint("catalog", __name__, template_folder="templates")
+
+
+def init_app(app):
+    from catalog import api, cli, models, views  # noqa: F401  (models and routes register on import)
+    from marketplace.accounts.api import ME_EXTENSIONS
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
+    cli.init_app(app)
+    ME_EXTENSIONS.append(api.me_store)

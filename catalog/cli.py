@@ -1,0 +1,5 @@
+"""flask catalog ... commands (being built)."""
+
+
+def init_app(app):
+    pass

@@ -1,0 +1,50 @@
+"""Pasar UMKM: the app factory. It composes the domain packages into one Flask app."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from marketplace import config as config_module
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app from environment configuration, with optional overrides (tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(config_module.load())
+    if overrides:
+        app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    from marketplace import api, auth, i18n, web
+    from marketplace.extensions import babel, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"), render_as_batch=True,
+                    compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=i18n.select_timezone,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+    auth.init_app(app)
+    i18n.init_app(app)
+    web.init_app(app)
+    api.init_app(app)
+
+    import catalog
+    import marketplace.accounts as accounts
+
+    accounts.init_app(app)
+    catalog.init_app(app)
+
+    from marketplace.cli import init_app as init_cli
+
+    init_cli(app)
+    return app

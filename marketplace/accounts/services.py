@@ -1,0 +1,175 @@
+"""Account operations: register, authenticate, roles and personal API tokens.
+
+Services take the acting user as an argument and never touch the request; they add and flush,
+and the request (or CLI command) boundary commits.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from marketplace.accounts.models import ApiToken, Role, User, UserRole
+from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+
+MIN_PASSWORD_LENGTH = 8
+TOKEN_PREFIX = "pu_"
+
+
+def normalise_email(raw: str | None) -> str:
+    """Lower-case, trimmed, syntactically valid e-mail, or ValidationError."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise ValidationError(fields={"email": _l("E-mail wajib diisi.")})
+    try:
+        info = validate_email(raw, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        raise ValidationError(fields={"email": _l("Alamat e-mail tidak valid.")}) from None
+    return info.normalized.lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    try:
+        email = normalise_email(email)
+    except ValidationError:
+        return None
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def register_user(*, email: str, password: str, name: str, roles=(Role.BUYER,)) -> User:
+    """Create an account; new accounts are buyers. Raises ValidationError or Conflict."""
+    errors: dict = {}
+    try:
+        email = normalise_email(email)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _l("Nama wajib diisi.")
+    elif len(name) > 120:
+        errors["name"] = _l("Nama paling panjang 120 karakter.")
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = _l("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)
+    elif len(password) > 200:
+        errors["password"] = _l("Kata sandi terlalu panjang.")
+    if errors:
+        raise ValidationError(fields=errors)
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise Conflict(
+            _l("E-mail ini sudah terdaftar."),
+            code="email_taken",
+            fields={"email": _l("E-mail ini sudah terdaftar.")},
+        )
+    user = User(email=email, name=name, password_hash=generate_password_hash(password))
+    for role in roles:
+        user.role_rows.append(UserRole(role=str(role)))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        # Same work either way, so timing does not tell which e-mails exist.
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def grant_role(user: User, role: Role | str, *, actor: User | None) -> None:
+    """Give `user` a role. Officer and admin roles only by an admin (actor None: the CLI)."""
+    role = Role(role)
+    if role in (Role.OFFICER, Role.ADMIN) and actor is not None and not actor.is_admin:
+        raise Forbidden()
+    if not user.has_role(role):
+        user.role_rows.append(
+            UserRole(role=str(role), granted_by_id=actor.id if actor else None)
+        )
+        db.session.flush()
+
+
+def revoke_role(user: User, role: Role | str, *, actor: User) -> None:
+    """Take a role away (admins only); an admin cannot drop their own admin role."""
+    role = Role(role)
+    if not actor.is_admin:
+        raise Forbidden()
+    if role == Role.ADMIN and user.id == actor.id:
+        raise Conflict(_l("Anda tidak dapat mencabut peran admin Anda sendiri."))
+    for row in list(user.role_rows):
+        if row.role == str(role):
+            user.role_rows.remove(row)
+    db.session.flush()
+
+
+def set_password(user: User, password: str) -> None:
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            fields={"password": _l("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)}
+        )
+    user.password_hash = generate_password_hash(password)
+    db.session.flush()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, label: str) -> tuple[ApiToken, str]:
+    """Make a personal API token; returns the row and the token, which is never stored."""
+    label = (label or "").strip()
+    if not label:
+        raise ValidationError(fields={"label": _l("Label wajib diisi.")})
+    if len(label) > 80:
+        raise ValidationError(fields={"label": _l("Label paling panjang 80 karakter.")})
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, label=label, token_hash=_hash_token(token), prefix=token[:10])
+    db.session.add(row)
+    db.session.flush()
+    return row, token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active owner of an unrevoked token, or None. Records when the token was last used."""
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return None
+    row = db.session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.is_active:
+        return None
+    row.last_used_at = utcnow()
+    return row.user
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_token(token_id: int, *, actor: User) -> None:
+    """Revoke one of the actor's own tokens; someone else's looks like it does not exist."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != actor.id or row.revoked_at is not None:
+        raise NotFound()
+    row.revoked_at = utcnow()
+    db.session.flush()

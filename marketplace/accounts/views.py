@@ -1,0 +1,137 @@
+"""Account pages: register, log in and out, personal API tokens, user roles for admins."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from marketplace.accounts import bp, services
+from marketplace.accounts.forms import LoginForm, RegisterForm, RoleForm, TokenForm
+from marketplace.accounts.models import Role, User
+from marketplace.auth import admin_required
+from marketplace.errors import Conflict, NotFound, ValidationError
+from marketplace.extensions import db, limiter
+from marketplace.web import safe_next
+
+
+def _login_limit():
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _start_session(user: User, remember: bool = False) -> None:
+    lang = session.get("lang")
+    session.clear()  # a fresh session on login: no fixation
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+def register():
+    form = RegisterForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(email=form.email.data, password=form.password.data,
+                                          name=form.name.data)
+        except (ValidationError, Conflict) as exc:
+            for name, message in exc.fields.items():
+                getattr(form, name).errors.append(message)
+        else:
+            if session.get("lang") in ("id", "en"):
+                user.locale = session["lang"]
+            db.session.commit()
+            _start_session(user)
+            flash(_("Selamat datang di Pasar UMKM, %(name)s!", name=user.name), "success")
+            return redirect(safe_next(form.next.data, url_for("catalog.home")))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("E-mail atau kata sandi salah."))
+        else:
+            _start_session(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(safe_next(form.next.data, url_for("catalog.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/keluar")
+def logout():
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("Anda sudah keluar."), "info")
+    return redirect(url_for("catalog.home"))
+
+
+@bp.route("/akun/token", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            _row, new_token = services.create_token(current_user, form.label.data)
+        except ValidationError as exc:
+            form.label.errors.extend(exc.fields.values())
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    return render_template("accounts/tokens.html", form=form, new_token=new_token,
+                           tokens=services.list_tokens(current_user))
+
+
+@bp.post("/akun/token/<int:token_id>/cabut")
+@login_required
+def revoke_token(token_id: int):
+    try:
+        services.revoke_token(token_id, actor=current_user)
+    except NotFound:
+        flash(_("Token tidak ditemukan."), "error")
+    else:
+        db.session.commit()
+        flash(_("Token sudah dicabut."), "success")
+    return redirect(url_for("accounts.tokens"))
+
+
+@bp.get("/admin/pengguna")
+@admin_required
+def admin_users():
+    q = (request.args.get("q") or "").strip().lower()
+    stmt = sa.select(User).order_by(User.created_at.desc()).limit(100)
+    if q:
+        stmt = stmt.where(sa.or_(User.email.contains(q), sa.func.lower(User.name).contains(q)))
+    return render_template("accounts/admin_users.html", users=db.session.scalars(stmt).all(),
+                           q=q, form=RoleForm(), roles=list(Role))
+
+
+@bp.post("/admin/pengguna/<int:user_id>/peran")
+@admin_required
+def admin_set_role(user_id: int):
+    form = RoleForm()
+    user = db.session.get(User, user_id)
+    if user is None:
+        return redirect(url_for("accounts.admin_users"))
+    if form.validate_on_submit():
+        try:
+            if form.action.data == "revoke":
+                services.revoke_role(user, form.role.data, actor=current_user)
+            else:
+                services.grant_role(user, form.role.data, actor=current_user)
+        except Conflict as exc:
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Peran %(email)s diperbarui.", email=user.email), "success")
+    return redirect(url_for("accounts.admin_users", q=request.args.get("q", "")))

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Run the whole suite against real services started here: PostgreSQL (and Elasticsearch, the
+# local Stripe API and Chromium as their issues land). Extra arguments go to pytest.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+scripts/i18n.sh compile
+scripts/browser.sh >&2
+eval "$(PG_FAST=1 PG_DB=pasar_test scripts/services.sh)"
+export TEST_DATABASE_URL="$DATABASE_URL"
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+# pytest's 5 means "no tests ran": a broken suite, not a pass.
+exit $status

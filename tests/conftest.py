@@ -1,0 +1,177 @@
+"""Shared fixtures: the app on a real database, a clean database per test, clients and logins.
+
+The database is PostgreSQL when DATABASE_URL points at one (as `make test` arranges). Without it,
+a local run falls back to SQLite; under CI (CI=true) that is an error, never a silent downgrade.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "rahasia-123"
+_CHEAP_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+REFERENCE_TABLES = {"provinces", "regencies", "categories", "alembic_version"}
+
+
+def _database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    if url.startswith(("postgresql", "postgres")):
+        return url
+    if IN_CI:
+        pytest.exit("CI=true but no PostgreSQL DATABASE_URL: run the suite through `make test`.", 3)
+    return "sqlite:///" + os.path.join(tempfile.mkdtemp(), "test.db")
+
+
+def require_service(name: str, available: bool, why: str = "") -> None:
+    """Skip locally when a real service is missing; fail under CI, where it must be there."""
+    if available:
+        return
+    message = f"{name} is not available{': ' + why if why else ''}"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: services are started by `make test`)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    from marketplace import create_app
+
+    url = _database_url()
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)
+        if url.startswith("postgresql://") else url,
+        "SECRET_KEY": "test-secret",
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "WTF_CSRF_ENABLED": False,
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        from marketplace.extensions import db
+
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+        upgrade()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_db(request, app):
+    """Each test starts with only the reference data (regions, categories)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    from marketplace.extensions import db, limiter
+
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    conn.execute(sa.text(f"DELETE FROM {name}"))
+        limiter.reset()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield
+        from marketplace.extensions import db
+
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app, ctx):
+    from marketplace.extensions import db as _db
+
+    return _db
+
+
+_counter = {"n": 0}
+
+
+def _next() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+@pytest.fixture
+def make_user(app, ctx):
+    """make_user(roles=("buyer",), email=None, name=None) -> User (committed)."""
+    from marketplace.accounts.models import User, UserRole
+    from marketplace.extensions import db
+
+    def make(roles=("buyer",), email=None, name=None):
+        n = _next()
+        user = User(email=email or f"user{n}@example.test", name=name or f"Pengguna {n}",
+                    password_hash=_CHEAP_HASH)
+        for role in roles:
+            user.role_rows.append(UserRole(role=str(role)))
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(app):
+    """login(client, user): log in through the real login form."""
+
+    def do(client, user, password=PASSWORD):
+        response = client.post("/masuk", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do
+
+
+@pytest.fixture
+def token_for(app):
+    """token_for(user) -> a bearer header dict for a fresh personal API token."""
+    from marketplace.accounts.services import create_token
+    from marketplace.extensions import db
+
+    def make(user):
+        with app.app_context():
+            _row, token = create_token(db.session.merge(user), "test")
+            db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "page carries no CSRF token"
+    return match.group(1)
