@@ -40,9 +40,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     import catalog
     import marketplace.accounts as accounts
+    import search
 
     accounts.init_app(app)
     catalog.init_app(app)
+    search.init_app(app)
 
     from marketplace.cli import init_app as init_cli
 

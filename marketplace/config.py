@@ -45,6 +45,13 @@ def load() -> dict:
         # Whole-request cap: CSV imports of 10,000+ rows fit comfortably.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024),
         "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL") or None,
+        # Search: index alias prefix in Elasticsearch; the embedded backend's own SQLite file;
+        # the bilingual synonyms file; how long to leave a failed Elasticsearch alone.
+        "SEARCH_INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX") or "pasar-products",
+        "SEARCH_INDEX_PATH": os.environ.get("SEARCH_INDEX_PATH") or str(ROOT / "instance" / "search-index.db"),
+        "SEARCH_SYNONYMS_FILE": os.environ.get("SEARCH_SYNONYMS_FILE") or None,
+        "SEARCH_RETRY_SECONDS": _int("SEARCH_RETRY_SECONDS", 30),
+        "SEARCH_TIMEOUT_SECONDS": _int("SEARCH_TIMEOUT_SECONDS", 5),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,

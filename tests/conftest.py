@@ -52,6 +52,12 @@ def app(tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": None,
+        # Search: the embedded index in a temp file; Elasticsearch only for the tests that ask
+        # for it (tests/search), so catalog tests do not wait on index refreshes.
+        "SEARCH_INDEX_PATH": str(tmp_path_factory.mktemp("search") / "index.db"),
+        "ELASTICSEARCH_URL": None,
+        "SEARCH_INDEX_PREFIX": "test-products",
+        "SEARCH_REFRESH": True,
     })
     with app.app_context():
         from flask_migrate import upgrade

@@ -1,0 +1,14 @@
+"""Search: product search through Elasticsearch, or the embedded SQLite FTS5 backend without it."""
+from flask import Blueprint
+
+bp = Blueprint("search", __name__, template_folder="templates")
+
+
+def init_app(app):
+    from search import api, cli, models, outbox, views  # noqa: F401  (registers on import)
+
+    app.config.setdefault("SEARCH_DISPATCH_ON_COMMIT", True)
+    app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
+    outbox.init_app(app)
+    cli.init_app(app)

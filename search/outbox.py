@@ -1,0 +1,131 @@
+"""Keeping the indexes in step with the database.
+
+1. Catalog signals (sent inside the changing transaction) add outbox rows to the same session,
+   one per configured backend, so a committed change always has its row and a rolled-back one
+   never does.
+2. After the commit, `dispatch()` applies pending rows: it reads the current state of each
+   product from the database, writes it to the backend, and deletes the rows. A backend that
+   fails keeps its rows (attempts and error recorded) and is left alone for a short while.
+3. `flask search sync` runs `dispatch()` for every backend, to catch up after an outage; it is
+   safe to run on a schedule and alongside the web workers.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app, has_app_context
+
+from marketplace.extensions import db
+from search.backend import (BackendUnavailable, SearchBackend, configured_backends, mark_down,
+                            mark_up, recently_down)
+from search.documents import documents_for, product_ids_of_stores
+from search.models import OutboxEntry
+
+log = logging.getLogger(__name__)
+_PENDING_KEY = "search_outbox_pending"
+_dispatch_lock = threading.Lock()
+BATCH = 500
+
+
+def record(entity: str, ids: list[int]) -> None:
+    """Add outbox rows for changed entities to the current transaction."""
+    ids = [i for i in ids if i is not None]
+    if not ids or not has_app_context():
+        return
+    rows = [{"backend": b.name, "entity": entity, "entity_id": i}
+            for b in configured_backends() for i in ids]
+    db.session.execute(sa.insert(OutboxEntry), rows)
+    db.session.info[_PENDING_KEY] = True
+
+
+def on_products_changed(sender, product_ids=None, **_extra) -> None:
+    ids = list(product_ids or [])
+    if sender is not None:
+        ids.append(sender.id)
+    record("product", ids)
+
+
+def on_store_changed(sender, **_extra) -> None:
+    record("store", [sender.id])
+
+
+def _after_commit(session) -> None:
+    if session.info.pop(_PENDING_KEY, False) and has_app_context():
+        if current_app.config.get("SEARCH_DISPATCH_ON_COMMIT", True):
+            try:
+                dispatch_all()
+            except Exception:  # never fail the user's request over indexing; sync retries
+                log.exception("search dispatch after commit failed")
+
+
+def _after_rollback(session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def dispatch_all(*, force: bool = False) -> dict[str, int]:
+    """Apply pending rows for every configured backend; returns rows applied per backend."""
+    done = {}
+    for backend in configured_backends():
+        if recently_down(backend) and not force:
+            continue
+        done[backend.name] = dispatch(backend)
+    return done
+
+
+def dispatch(backend: SearchBackend) -> int:
+    """Apply this backend's pending rows, in order, until none are left. Returns rows applied.
+
+    Runs in a session of its own (it is called from after-commit hooks). On PostgreSQL an
+    advisory lock per backend makes concurrent dispatchers take turns, so an older state can
+    never be written after a newer one.
+    """
+    applied = 0
+    with _dispatch_lock, so.Session(db.engine) as session:
+        while True:
+            with session.begin():
+                if session.bind.dialect.name == "postgresql":
+                    session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+                        sa.func.hashtext("search-outbox:" + backend.name))))
+                rows = session.scalars(
+                    sa.select(OutboxEntry).where(OutboxEntry.backend == backend.name)
+                    .order_by(OutboxEntry.id).limit(BATCH)).all()
+                if not rows:
+                    return applied
+                product_ids = {r.entity_id for r in rows if r.entity == "product"}
+                store_ids = {r.entity_id for r in rows if r.entity == "store"}
+                try:
+                    product_ids.update(product_ids_of_stores(store_ids, session))
+                    upserts, deletes = documents_for(product_ids, session)
+                    backend.apply(upserts, deletes)
+                except BackendUnavailable as exc:
+                    mark_down(backend)
+                    session.execute(
+                        sa.update(OutboxEntry)
+                        .where(OutboxEntry.id.in_([r.id for r in rows]))
+                        .values(attempts=OutboxEntry.attempts + 1, last_error=str(exc)[:2000]))
+                    log.warning("search backend %s unavailable; %d changes wait: %s",
+                                backend.name, len(rows), exc)
+                    return applied
+                mark_up(backend)
+                session.execute(sa.delete(OutboxEntry).where(
+                    OutboxEntry.id.in_([r.id for r in rows])))
+                applied += len(rows)
+
+
+def pending_counts() -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(OutboxEntry.backend, sa.func.count()).group_by(OutboxEntry.backend)).all()
+    return dict(rows)
+
+
+def init_app(app) -> None:
+    from catalog.signals import products_changed, store_changed
+
+    products_changed.connect(on_products_changed)
+    store_changed.connect(on_store_changed)
+    if not sa.event.contains(so.Session, "after_commit", _after_commit):
+        sa.event.listen(so.Session, "after_commit", _after_commit)
+        sa.event.listen(so.Session, "after_rollback", _after_rollback)
