@@ -61,10 +61,12 @@ _HTTP_MESSAGES = {
 
 
 def is_api_request() -> bool:
+    """Whether the current request is for the JSON API (answered in the API error shape)."""
     return request.path.startswith(API_PREFIX + "/") or request.path == API_PREFIX
 
 
 def error_response(status: int, code: str, message, fields: dict | None = None):
+    """The API error body {"error": {"code", "message", "fields"}} with `status`."""
     body = {
         "error": {
             "code": code,
@@ -82,6 +84,7 @@ def schema(name: str, definition: dict) -> dict:
 
 
 def ref(name: str) -> dict:
+    """A $ref to the component schema `name`."""
     return {"$ref": f"#/components/schemas/{name}"}
 
 
@@ -117,6 +120,7 @@ def doc(
 
 
 def query_param(name: str, type_: str = "string", description: str = "", **extra) -> dict:
+    """An optional query-string parameter for `@doc(params=[...])`."""
     return {"name": name, "in": "query", "required": False,
             "schema": {"type": type_, **extra}, "description": description}
 
@@ -170,10 +174,13 @@ def login_required_api(view):
             raise Unauthorized()
         return view(*args, **kwargs)
 
+    wrapper._login_required = True
     return wrapper
 
 
 def officer_required_api(view):
+    """401 unless logged in, 403 unless the caller is an officer (or admin)."""
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
@@ -182,11 +189,37 @@ def officer_required_api(view):
             raise Forbidden()
         return view(*args, **kwargs)
 
+    wrapper._login_required = True
     return wrapper
+
+
+def _authenticate_bearer() -> None:
+    """On an API request, an `Authorization: Bearer` token alone names the caller.
+
+    Flask-Login tries the session first, and its "strong" session protection answers
+    "anonymous" without asking the request loader when a cookie holds a session it did not make
+    (any page view stores a CSRF token in one), so a client that keeps cookies would find its
+    valid token refused. The header is the explicit credential: it wins over any cookie, and a
+    bad or revoked token leaves the caller anonymous even with a logged-in session.
+    """
+    if not is_api_request():
+        return
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return
+    from marketplace.accounts.services import user_for_token
+    from marketplace.extensions import login_manager
+
+    user = user_for_token(header[7:].strip())
+    g.auth_via_token = user is not None
+    # What flask_login.login_user does for the request, without writing the session.
+    login_manager._update_request_context_with_user(user)
 
 
 def _check_api_csrf():
     """Session-authenticated writes must prove they come from our pages (X-CSRFToken).
+
+    Skipped when WTF_CSRF_ENABLED is False (as in most tests), like Flask-WTF's own check.
 
     Calls authenticated by a bearer token carry no ambient credentials, so they need no token;
     unauthenticated calls (register, token creation) must be JSON, which a cross-site form
@@ -198,11 +231,18 @@ def _check_api_csrf():
     if g.get("auth_via_token"):
         return None
     if authenticated:
+        if not current_app.config.get("WTF_CSRF_ENABLED", True):
+            return None
         token = request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token")
         try:
             validate_csrf(token)
         except Exception:
             return error_response(400, "csrf_failed", _("Token CSRF tidak ada atau tidak valid."))
+        return None
+    # A route that needs a login answers an anonymous caller 401 itself, whatever the body
+    # (an image upload is multipart, a DELETE has no body); only open routes must be JSON.
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, "_login_required", False):
         return None
     if request.mimetype != "application/json" and request.path != API_PREFIX + "/openapi.json":
         return error_response(415, "unsupported_media_type", _HTTP_MESSAGES[415])
@@ -219,6 +259,10 @@ def api_blueprint(name: str, import_name: str) -> Blueprint:
 def init_app(app):
     """Wire API error handling, CSRF and the OpenAPI document into the app."""
     csrf.exempt(bp)
+
+    @app.before_request
+    def _api_bearer():
+        _authenticate_bearer()
 
     @app.before_request
     def _api_csrf():
@@ -352,6 +396,7 @@ schema("Error", {
 
 
 def list_of(item_ref: dict) -> dict:
+    """The schema of a paginated list {items, total, page, per_page} of `item_ref`."""
     return {
         "type": "object",
         "required": ["items", "total", "page", "per_page"],

@@ -1,6 +1,7 @@
 """flask search ... : reindex, sync, status."""
 from __future__ import annotations
 
+import sys
 import time
 
 import click
@@ -28,7 +29,7 @@ def reindex(which: str):
         total = documents.count_active()
         started = time.perf_counter()
         with click.progressbar(length=total, label=f"{backend.name}: {total} products",
-                               file=click.get_text_stream("stderr")) as bar:
+                               file=sys.stderr) as bar:
             kwargs = {}
             if backend.name == "elasticsearch":
                 kwargs["catch_up"] = documents.changed_since

@@ -178,10 +178,12 @@ class EmbeddedBackend(SearchBackend):
         for group in groups:
             if token in group:
                 alternatives.update(group)
-        if not self._known(conn, token) and len(token) > 3:
+        if len(token) > 3 and not any(self._known(conn, alt) for alt in alternatives):
+            # an unknown word with no known synonym: try near spellings that start alike
             if not vocab_cache:
                 vocab_cache.extend(self._vocabulary(conn))
-            close = difflib.get_close_matches(token, vocab_cache, n=3, cutoff=0.8)
+            close = [w for w in difflib.get_close_matches(token, vocab_cache, n=5, cutoff=0.8)
+                     if w[0] == token[0]][:3]
             for word in close:
                 alternatives.add(word)
                 for group in groups:

@@ -38,6 +38,21 @@ def require_service(name: str, available: bool, why: str = "") -> None:
     pytest.skip(message)
 
 
+def _fresh_context_client_class():
+    from flask.testing import FlaskClient
+
+    class FreshContextClient(FlaskClient):
+        """Runs each request in its own app context, as a server does. Without this, the `ctx`
+        fixture's context would be reused and carry `g` (the logged-in user, the locale) from
+        one request to the next."""
+
+        def open(self, *args, **kwargs):
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+
+    return FreshContextClient
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     from marketplace import create_app
@@ -59,6 +74,7 @@ def app(tmp_path_factory):
         "SEARCH_INDEX_PREFIX": "test-products",
         "SEARCH_REFRESH": True,
     })
+    app.test_client_class = _fresh_context_client_class()
     with app.app_context():
         from flask_migrate import upgrade
 

@@ -25,7 +25,8 @@ schema("User", {
                                                          "enum": ["buyer", "seller", "officer", "admin"]}}},
 })
 schema("Me", {"allOf": [ref("User"), {"type": "object", "required": ["store"], "properties": {
-    "store": {"oneOf": [ref("Store"), {"type": "null"}], "nullable": True}}}]})
+    # OpenAPI 3.0 has no "null" type: a nullable reference is written as allOf + nullable.
+    "store": {"allOf": [ref("Store")], "nullable": True}}}]})
 schema("Token", {"type": "object", "required": ["id", "token", "label"],
                  "properties": {"id": {"type": "integer"}, "token": {"type": "string"},
                                 "label": {"type": "string"}}})
@@ -42,7 +43,7 @@ def _limit():
 
 
 @bp.post("/auth/register")
-@doc("Create an account (a buyer)", status=201, errors=(409, 422), tags=("accounts",),
+@doc("Create an account (a buyer)", status=201, errors=(409, 415, 422), tags=("accounts",),
      request_body={"type": "object", "required": ["email", "password", "name"], "properties": {
          "email": {"type": "string"}, "password": {"type": "string", "minLength": 8},
          "name": {"type": "string"}}},
@@ -58,7 +59,7 @@ def register():
 @bp.post("/auth/tokens")
 @limiter.limit(_limit)
 @doc("Make a personal API token from e-mail and password (shown once)", status=201,
-     errors=(401, 422, 429), tags=("accounts",),
+     errors=(401, 415, 422, 429), tags=("accounts",),
      request_body={"type": "object", "required": ["email", "password", "label"], "properties": {
          "email": {"type": "string"}, "password": {"type": "string"}, "label": {"type": "string"}}},
      response=ref("Token"))

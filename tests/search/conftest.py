@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
 from tests.conftest import require_service
 
 STORES = {
@@ -96,6 +97,10 @@ def es_only(app):
     app.config["ELASTICSEARCH_URL"] = url
     app.config["SEARCH_INDEX_PREFIX"] = f"test-{uuid.uuid4().hex[:10]}"
     forget_backends()
+    with app.app_context():
+        from search.backend import embedded_backend
+
+        embedded_backend().clear()
     yield url
     with app.app_context():
         from search.backend import elasticsearch_backend
