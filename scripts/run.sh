@@ -10,6 +10,10 @@ export FLASK_APP=wsgi.py
 scripts/i18n.sh compile
 .venv/bin/flask db upgrade
 .venv/bin/flask seed-demo --if-empty
+# Search: build the indexes the first time (the embedded one always; Elasticsearch when
+# ELASTICSEARCH_URL is set), then apply anything still waiting in the outbox.
+.venv/bin/flask search reindex --if-empty
+.venv/bin/flask search sync || true
 echo
 echo "Pasar UMKM is running at http://127.0.0.1:$PORT"
 echo "Demo accounts (password demo12345): admin@demo.test officer@demo.test seller@demo.test buyer@demo.test"

@@ -48,6 +48,10 @@ class SearchBackend:
     def healthy(self) -> bool:
         raise NotImplementedError
 
+    def document_count(self) -> int:
+        """How many documents the live index holds (0 when there is no index yet)."""
+        raise NotImplementedError
+
 
 class FacetLabels:
     """Human labels for facet values (category names in the reader's language, regions)."""

@@ -19,14 +19,21 @@ def search_cli():
 @search_cli.command("reindex")
 @click.option("--backend", "which", type=click.Choice(["all", "elasticsearch", "embedded"]),
               default="all", show_default=True)
+@click.option("--if-empty", is_flag=True, help="only backends whose index holds nothing yet")
 @with_appcontext
-def reindex(which: str):
+def reindex(which: str, if_empty: bool):
     """Build fresh indexes from the database and switch to them with no downtime."""
     targets = [b for b in backends.configured_backends() if which in ("all", b.name)]
     if not targets:
         raise click.ClickException(f"backend {which} is not configured")
     for backend in targets:
         total = documents.count_active()
+        try:
+            if if_empty and backend.document_count() > 0:
+                click.echo(f"{backend.name}: already indexed, skipped")
+                continue
+        except backends.BackendUnavailable as exc:
+            raise click.ClickException(f"{backend.name} unavailable: {exc}") from None
         started = time.perf_counter()
         with click.progressbar(length=total, label=f"{backend.name}: {total} products",
                                file=sys.stderr) as bar:

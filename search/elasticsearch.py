@@ -163,6 +163,14 @@ class ElasticsearchBackend(SearchBackend):
         except Exception:
             return False
 
+    def document_count(self) -> int:
+        try:
+            if not self.client.indices.exists_alias(name=self.alias):
+                return 0
+            return self.client.count(index=self.alias)["count"]
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailable(str(exc)) from exc
+
     # --- index management ----------------------------------------------------------------
 
     def _create_index(self, name: str, *, bulk_loading: bool = False) -> None:

@@ -90,6 +90,9 @@ class EmbeddedBackend(SearchBackend):
     def healthy(self) -> bool:
         return True
 
+    def document_count(self) -> int:
+        return self._connect().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+
     # --- writing --------------------------------------------------------------------------
 
     def _write(self, conn: sqlite3.Connection, docs: list[dict], *, check_version: bool) -> None:
