@@ -5,7 +5,7 @@ bp = Blueprint("catalog", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from catalog import api, cli, models, views  # noqa: F401  (models and routes register on import)
+    from catalog import api, cli, csv_views, models, views  # noqa: F401  (models and routes register on import)
     from marketplace.accounts.api import ME_EXTENSIONS
 
     app.register_blueprint(bp)

@@ -5,6 +5,8 @@ caller's request or command commits. Input is a plain dict (from a form, JSON or
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -151,7 +153,19 @@ def require_owner(store: Store, actor: User | None) -> None:
 
 # --- products ---------------------------------------------------------------------------------
 
-def _clean_product(data: dict, *, store: Store, partial: bool, current: Product | None) -> dict:
+def clean_product_fields(data: dict, *, partial: bool, current=None,
+                         category_ids: Mapping[str, int] | None = None) -> tuple[dict, dict]:
+    """Check product input against the catalog's rules, field by field, without raising.
+
+    Returns `(clean, errors)`: the clean values under the model's names (`category_id`, and
+    `wholesale_tiers` as sorted (min_qty, unit_price) pairs), and a lazy message per bad field
+    keyed by the input name. With `partial`, only the fields present in `data` are checked.
+    `current` is the product being changed, or anything with its `price_idr`, `min_order_qty`
+    and `tiers`, so the wholesale tiers are checked against its price and minimum order.
+    `category_ids` maps category slug to id for callers that check many rows at once (CSV
+    import); without it each call looks the category up. SKU uniqueness is left to the caller,
+    which knows the store's SKUs.
+    """
     clean, errors = {}, {}
 
     def take(name, fn):
@@ -187,10 +201,14 @@ def _clean_product(data: dict, *, store: Store, partial: bool, current: Product 
         slug = str(x or "").strip()
         if not slug:
             raise v.FieldError(_l("Pilih kategori."))
-        cat = category_by_slug(slug)
-        if cat is None:
+        if category_ids is not None:
+            cat_id = category_ids.get(slug)
+        else:
+            cat = category_by_slug(slug)
+            cat_id = cat.id if cat is not None else None
+        if cat_id is None:
             raise v.FieldError(_l("Kategori tidak dikenal."))
-        return cat.id
+        return cat_id
 
     if not partial or "category" in data:
         try:
@@ -208,8 +226,12 @@ def _clean_product(data: dict, *, store: Store, partial: bool, current: Product 
             clean["wholesale_tiers"] = v.clean_tiers(raw, price=price, moq=moq)
         except v.FieldError as exc:
             errors["wholesale_tiers"] = exc.message
+    return clean, errors
 
-    if "sku" in clean and "sku" not in errors:
+
+def _clean_product(data: dict, *, store: Store, partial: bool, current: Product | None) -> dict:
+    clean, errors = clean_product_fields(data, partial=partial, current=current)
+    if "sku" in clean:
         stmt = sa.select(Product.id).where(Product.store_id == store.id, Product.sku == clean["sku"])
         if current is not None:
             stmt = stmt.where(Product.id != current.id)
@@ -276,6 +298,11 @@ def category_by_slug(slug: str) -> Category | None:
     return db.session.scalar(sa.select(Category).where(Category.slug == slug))
 
 
+def category_ids_by_slug() -> dict[str, int]:
+    """Every category's id by slug, in one query, for checking many products at once."""
+    return dict(db.session.execute(sa.select(Category.slug, Category.id)).all())
+
+
 def category_subtree_ids(category: Category) -> list[int]:
     """The category and all its descendants."""
     ids, frontier = [category.id], [category.id]
@@ -332,3 +359,90 @@ def store_products(store: Store, *, actor: User, status: str | None = None) -> s
     if status:
         stmt = stmt.where(Product.status == status)
     return stmt.order_by(Product.updated_at.desc(), Product.id.desc())
+
+
+# --- queries for the catalog pages (added with catalog/views.py) ------------------------------
+
+def featured_stores(limit: int = 8) -> list[tuple[Store, int]]:
+    """Stores to show on the home page with their active-product counts: verified stores first,
+    then those with the most active products, then the newest."""
+    import sqlalchemy.orm as so
+
+    counts = (sa.select(Product.store_id, sa.func.count().label("n"))
+              .where(Product.status == ProductStatus.ACTIVE)
+              .group_by(Product.store_id).subquery())
+    n_active = sa.func.coalesce(counts.c.n, 0)
+    stmt = (sa.select(Store, n_active)
+            .outerjoin(counts, counts.c.store_id == Store.id)
+            .order_by(Store.verified_at.is_(None), n_active.desc(), Store.created_at.desc(),
+                      Store.id.desc())
+            .limit(limit)
+            .options(so.selectinload(Store.regency), so.selectinload(Store.province)))
+    return [(store, n) for store, n in db.session.execute(stmt)]
+
+
+def matching_text(stmt: sa.Select, q: str | None) -> sa.Select:
+    """Narrow a product query to a case-insensitive substring match of `q` in the title (either
+    language) or description. A plain SQL filter until the search package takes over."""
+    q = (q or "").strip().lower()
+    if not q:
+        return stmt
+    return stmt.where(sa.or_(
+        sa.func.lower(Product.title).contains(q, autoescape=True),
+        sa.func.lower(sa.func.coalesce(Product.title_en, "")).contains(q, autoescape=True),
+        sa.func.lower(Product.description).contains(q, autoescape=True),
+    ))
+
+
+def product_counts_by_status(store: Store, *, actor: User) -> dict[str, int]:
+    """How many products of the actor's own store are draft, active and archived."""
+    require_owner(store, actor)
+    counts = {status.value: 0 for status in ProductStatus}
+    rows = db.session.execute(sa.select(Product.status, sa.func.count())
+                              .where(Product.store_id == store.id).group_by(Product.status))
+    for status, n in rows:
+        counts[status] = n
+    return counts
+
+
+def stores_for_review(*, actor: User, verified: bool | None = None, q: str | None = None) -> sa.Select:
+    """Stores for an officer to check, unverified-first then newest; optionally only verified or
+    unverified ones, and only those whose name contains `q` (case-insensitive)."""
+    if not actor.is_officer:
+        raise Forbidden()
+    stmt = sa.select(Store)
+    if verified is True:
+        stmt = stmt.where(Store.verified_at.is_not(None))
+    elif verified is False:
+        stmt = stmt.where(Store.verified_at.is_(None))
+    q = (q or "").strip().lower()
+    if q:
+        stmt = stmt.where(sa.func.lower(Store.name).contains(q, autoescape=True))
+    return stmt.order_by(Store.verified_at.is_not(None), Store.created_at.desc(), Store.id.desc())
+
+
+def category_tree() -> list[tuple[Category, list[Category]]]:
+    """Every category in tree order (a parent, then its children by position), each paired with
+    its path from the top-level category down to itself."""
+    rows = db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)).all()
+    children: dict[int | None, list[Category]] = {}
+    for cat in rows:
+        children.setdefault(cat.parent_id, []).append(cat)
+    ordered: list[tuple[Category, list[Category]]] = []
+
+    def walk(parent_id: int | None, path: list[Category]) -> None:
+        for cat in children.get(parent_id, []):
+            ordered.append((cat, path + [cat]))
+            walk(cat.id, path + [cat])
+
+    walk(None, [])
+    return ordered
+
+
+def category_path(category: Category) -> list[Category]:
+    """The category's ancestors from the top level down, ending with the category itself."""
+    path, node = [], category
+    while node is not None:
+        path.append(node)
+        node = node.parent
+    return path[::-1]

@@ -313,11 +313,13 @@ def init_app(app):
 
         return render_template("errors/error.html", status=500, message=_HTTP_MESSAGES[500]), 500
 
-    @bp.get("/openapi.json")
-    def openapi_document():
-        return jsonify(build_openapi(app))
-
     app.register_blueprint(bp)
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3 document of this API, built from the routes' declarations."""
+    return jsonify(build_openapi(current_app))
 
 
 def _path_for_rule(rule: str) -> str:

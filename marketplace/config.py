@@ -56,6 +56,17 @@ def load() -> dict:
         "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
+        # Orders: how long a checkout may stay unpaid before `flask orders expire` frees its stock.
+        "CARD_PAYMENT_HOURS": _int("CARD_PAYMENT_HOURS", 2),
+        "TRANSFER_PAYMENT_HOURS": _int("TRANSFER_PAYMENT_HOURS", 24),
+        # Notification e-mail (optional): `flask orders send-mail` sends through this server.
+        "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
+        "SMTP_PORT": _int("SMTP_PORT", 25),
+        "SMTP_USER": os.environ.get("SMTP_USER") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_FROM": os.environ.get("SMTP_FROM") or None,
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,
         # Cookies: HttpOnly and SameSite always; Secure whenever served over HTTPS.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

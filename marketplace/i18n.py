@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.numbers import format_currency, format_decimal
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -20,7 +20,9 @@ LANGUAGES = ("id", "en")
 def select_locale() -> str:
     from marketplace.api import is_api_request
 
-    if request and is_api_request():
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI commands, background jobs
+    if is_api_request():
         return request.accept_languages.best_match(LANGUAGES) or "id"
     chosen = session.get("lang")
     if chosen in LANGUAGES:
@@ -31,7 +33,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    if current_user and current_user.is_authenticated and current_user.timezone:
+    if has_request_context() and current_user and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 

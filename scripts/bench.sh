@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Run every benchmark in bench/ (each prints its figures and ratios) against PostgreSQL, started
+# here with its own database, pasar_bench, which the benchmarks may wipe; SQLite needs nothing.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+eval "$(PG_DB=pasar_bench scripts/postgres.sh)"
+export DATABASE_URL
+status=0
+for bench in bench/*.py; do
+  echo "== $bench"
+  .venv/bin/python "$bench" || status=$?
+done
+exit $status
