@@ -19,7 +19,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
-    from marketplace import api, auth, i18n, web
+    from marketplace import api, auth, i18n, money, web  # noqa: F401  (money: the rates model)
     from marketplace.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -40,11 +40,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     import catalog
     import marketplace.accounts as accounts
+    import orders
     import search
 
     accounts.init_app(app)
     catalog.init_app(app)
     search.init_app(app)
+    orders.init_app(app)
 
     from marketplace.cli import init_app as init_cli
 

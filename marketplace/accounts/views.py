@@ -21,11 +21,15 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+#: Session keys that survive login (the rest is dropped: no session fixation). Other domains add
+#: theirs (orders keeps the guest cart, which it merges into the account on `user_logged_in`).
+KEPT_ON_LOGIN: set[str] = {"lang", "currency"}
+
+
 def _start_session(user: User, remember: bool = False) -> None:
-    lang = session.get("lang")
-    session.clear()  # a fresh session on login: no fixation
-    if lang:
-        session["lang"] = lang
+    kept = {k: session[k] for k in KEPT_ON_LOGIN if k in session}
+    session.clear()
+    session.update(kept)
     login_user(user, remember=remember)
 
 
@@ -68,7 +72,7 @@ def login():
 def logout():
     logout_user()
     lang = session.get("lang")
-    session.clear()
+    session.clear()  # the cart belonged to the account; a logged-out browser starts empty
     if lang:
         session["lang"] = lang
     flash(_("Anda sudah keluar."), "info")

@@ -1,0 +1,254 @@
+"""Cart, checkout and order API under /api/v1 (see ../shared/API.md)."""
+from __future__ import annotations
+
+from flask import jsonify, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from catalog.api import _actor
+from catalog.services import get_store
+from marketplace.api import (api_blueprint, doc, json_body, list_of, login_required_api,
+                             paginate, query_param, ref, schema)
+from marketplace.errors import ValidationError
+from marketplace.extensions import db
+from orders import checkout as checkout_service
+from orders import services
+from orders.cart import bag_for, build_cart, set_quantity
+from orders.models import Checkout
+from orders.serialise import cart_json, checkout_json, order_json
+
+bp = api_blueprint("orders_api", __name__)
+
+_money = {"type": "integer"}
+schema("CartLine", {"type": "object", "required": ["product", "quantity", "unit_price_idr", "line_total_idr"],
+                    "properties": {"product": ref("Product"), "quantity": {"type": "integer"},
+                                   "unit_price_idr": _money, "line_total_idr": _money,
+                                   "problem": {"type": "string", "nullable": True,
+                                               "enum": ["out_of_stock", "below_moq", "unavailable", None]}}})
+schema("Cart", {"type": "object", "required": ["lines", "stores", "total_idr"], "properties": {
+    "lines": {"type": "array", "items": ref("CartLine")},
+    "stores": {"type": "array", "items": {"type": "object", "required": ["slug", "subtotal_idr", "shipping_idr"],
+                                          "properties": {"slug": {"type": "string"}, "name": {"type": "string"},
+                                                         "subtotal_idr": _money, "weight_g": {"type": "integer"},
+                                                         "shipping_idr": {"type": "integer", "nullable": True},
+                                                         "zone": {"type": "string", "nullable": True}}}},
+    "shipping_known": {"type": "boolean"}, "total_idr": _money}})
+_address = {"type": "object", "required": ["name", "phone", "line1", "country"], "properties": {
+    k: {"type": "string"} for k in ("name", "phone", "line1", "district", "regency", "province",
+                                    "postal_code", "country")}}
+schema("ShippingAddress", _address)
+schema("OrderLine", {"type": "object", "required": ["title", "quantity", "unit_price_idr", "line_total_idr"],
+                     "properties": {"product_id": {"type": "integer", "nullable": True},
+                                    "title": {"type": "string"}, "sku": {"type": "string"},
+                                    "unit_price_idr": _money, "quantity": {"type": "integer"},
+                                    "line_total_idr": _money}})
+schema("Order", {"type": "object", "required": ["id", "status", "store", "lines", "subtotal_idr",
+                                                "shipping_idr", "total_idr", "history"],
+                 "properties": {
+                     "id": {"type": "integer"}, "checkout_id": {"type": "integer"},
+                     "status": {"type": "string", "enum": ["pending_payment", "paid", "accepted", "packed",
+                                                           "shipped", "delivered", "completed",
+                                                           "cancelled", "expired"]},
+                     "status_label": {"type": "string"},
+                     "store": {"type": "object", "properties": {"slug": {"type": "string"},
+                                                                "name": {"type": "string"},
+                                                                "url": {"type": "string"}}},
+                     "buyer": {"type": "object", "properties": {"name": {"type": "string"}}},
+                     "lines": {"type": "array", "items": ref("OrderLine")},
+                     "subtotal_idr": _money, "shipping_idr": _money, "discount_idr": _money,
+                     "total_idr": _money, "refunded_idr": _money,
+                     "shipping_zone": {"type": "string"}, "shipping_address": ref("ShippingAddress"),
+                     "courier": {"type": "string", "nullable": True},
+                     "tracking_number": {"type": "string", "nullable": True},
+                     "cancel_reason": {"type": "string", "nullable": True},
+                     "payment": {"type": "object", "properties": {
+                         "method": {"type": "string"}, "status": {"type": "string"},
+                         "transfer_proof": {"type": "boolean"}}},
+                     "history": {"type": "array", "items": {"type": "object", "required": ["status", "at"],
+                                                            "properties": {"status": {"type": "string"},
+                                                                           "action": {"type": "string"},
+                                                                           "at": {"type": "string", "format": "date-time"},
+                                                                           "note": {"type": "string", "nullable": True}}}},
+                     "allowed_actions": {"type": "array", "items": {"type": "string"}},
+                     "created_at": {"type": "string", "format": "date-time"},
+                     "updated_at": {"type": "string", "format": "date-time"}}})
+schema("Checkout", {"type": "object", "required": ["id", "orders", "total_idr", "payment"], "properties": {
+    "id": {"type": "integer"}, "reference": {"type": "string"},
+    "orders": {"type": "array", "items": ref("Order")}, "total_idr": _money,
+    "payment": {"type": "object", "required": ["method", "status"], "properties": {
+        "method": {"type": "string", "enum": ["card", "bank_transfer"]},
+        "status": {"type": "string"}, "client_secret": {"type": "string"},
+        "error": {"type": "string"}}},
+    "expires_at": {"type": "string", "format": "date-time"},
+    "created_at": {"type": "string", "format": "date-time"}}})
+schema("Refund", {"type": "object", "required": ["id", "amount_idr", "reason"], "properties": {
+    "id": {"type": "integer"}, "order_id": {"type": "integer"}, "amount_idr": _money,
+    "reason": {"type": "string"}, "status": {"type": "string"},
+    "order": ref("Order")}})
+
+
+def _address_args() -> dict | None:
+    if not request.args.get("country") and not request.args.get("province"):
+        return None
+    return {"country": (request.args.get("country") or "ID").upper(),
+            "province": request.args.get("province"), "regency": request.args.get("regency")}
+
+
+def _cart_response():
+    bag = bag_for(_actor(), session)
+    return jsonify(cart_json(build_cart(bag.quantities(), _address_args())))
+
+
+@bp.get("/cart")
+@doc("The caller's cart (the session's for guests); shipping when a destination is given",
+     tags=("orders",), response=ref("Cart"),
+     params=[query_param("country", description="ISO country code, default ID"),
+             query_param("province", description="destination province code"),
+             query_param("regency", description="destination regency code")])
+def get_cart():
+    return _cart_response()
+
+
+@bp.put("/cart/items/<int:product_id>")
+@doc("Set a product's quantity in the cart (0 removes it)", tags=("orders",), response=ref("Cart"),
+     errors=(404, 409, 422),
+     request_body={"type": "object", "required": ["quantity"],
+                   "properties": {"quantity": {"type": "integer", "minimum": 0}}})
+def put_cart_item(product_id: int):
+    data = json_body()
+    set_quantity(bag_for(_actor(), session), product_id, data.get("quantity"), actor=_actor())
+    db.session.commit()
+    return _cart_response()
+
+
+@bp.delete("/cart/items/<int:product_id>")
+@doc("Remove a product from the cart", tags=("orders",), response=ref("Cart"))
+def delete_cart_item(product_id: int):
+    bag_for(_actor(), session).remove(product_id)
+    db.session.commit()
+    return _cart_response()
+
+
+@bp.post("/checkout")
+@login_required_api
+@doc("Place the cart: one order per store, paid once (card or bank transfer)", status=201,
+     auth=True, tags=("orders",), errors=(401, 402, 409, 422), response=ref("Checkout"),
+     request_body={"type": "object", "required": ["shipping_address", "payment_method"], "properties": {
+         "shipping_address": ref("ShippingAddress"),
+         "payment_method": {"type": "string", "enum": ["card", "bank_transfer"]},
+         "payment_method_id": {"type": "string", "description":
+                               "a Stripe PaymentMethod id (pm_...) to charge now; without it the "
+                               "answer carries a client_secret to confirm on the client"}}})
+def checkout():
+    data = json_body()
+    buyer = _actor()
+    placed = checkout_service.place_checkout(
+        buyer, bag_for(buyer, session), shipping_address=data.get("shipping_address"),
+        payment_method=data.get("payment_method"), payment_method_id=data.get("payment_method_id"),
+        idempotency_key=request.headers.get("Idempotency-Key"))
+    db.session.commit()
+    return jsonify(checkout_json(placed, buyer)), 201
+
+
+@bp.get("/checkouts/<int:checkout_id>")
+@login_required_api
+@doc("One of the caller's checkouts", auth=True, tags=("orders",), errors=(401, 404),
+     response=ref("Checkout"))
+def get_checkout(checkout_id: int):
+    from marketplace.errors import NotFound
+
+    found = db.session.get(Checkout, checkout_id)
+    if found is None or found.buyer_id != current_user.id:
+        raise NotFound()
+    return jsonify(checkout_json(found, _actor()))
+
+
+@bp.get("/orders")
+@login_required_api
+@doc("The caller's orders as a buyer, newest first", auth=True, tags=("orders",), errors=(401,),
+     response=list_of(ref("Order")),
+     params=[query_param("page", "integer"), query_param("per_page", "integer")])
+def list_orders():
+    actor = _actor()
+    return jsonify(paginate(services.buyer_orders(actor), lambda o: order_json(o, actor)))
+
+
+@bp.get("/orders/<int:order_id>")
+@login_required_api
+@doc("An order, for its buyer or its seller", auth=True, tags=("orders",), errors=(401, 404),
+     response=ref("Order"))
+def get_order(order_id: int):
+    actor = _actor()
+    return jsonify(order_json(services.order_for(order_id, actor), actor))
+
+
+@bp.get("/stores/<slug>/orders")
+@login_required_api
+@doc("A store's orders (its owner)", auth=True, tags=("orders",), errors=(401, 404),
+     response=list_of(ref("Order")),
+     params=[query_param("status"), query_param("page", "integer"), query_param("per_page", "integer")])
+def list_store_orders(slug: str):
+    actor = _actor()
+    store = get_store(slug)
+    return jsonify(paginate(services.store_orders(store, actor=actor, status=request.args.get("status")),
+                            lambda o: order_json(o, actor)))
+
+
+ACTIONS = ("accept", "pack", "ship", "deliver", "complete", "cancel", "confirm_transfer")
+
+
+@bp.post("/orders/<int:order_id>/transitions")
+@login_required_api
+@doc("Move an order: accept, pack, ship, deliver, complete, cancel (or confirm_transfer)",
+     auth=True, tags=("orders",), errors=(401, 403, 404, 409, 422), response=ref("Order"),
+     request_body={"type": "object", "required": ["action"], "properties": {
+         "action": {"type": "string", "enum": list(ACTIONS)}, "reason": {"type": "string"},
+         "courier": {"type": "string"}, "tracking_number": {"type": "string"}}})
+def transition(order_id: int):
+    data = json_body()
+    actor = _actor()
+    order = services.order_for(order_id, actor)
+    action = data.get("action")
+    if action not in ACTIONS:
+        raise ValidationError(fields={"action": _l("Tindakan tidak dikenal.")})
+    if action == "confirm_transfer":
+        services.confirm_transfer(order, actor=actor)
+    else:
+        services.act(order, action, actor=actor, reason=data.get("reason"),
+                     courier=data.get("courier"), tracking_number=data.get("tracking_number"))
+    db.session.commit()
+    return jsonify(order_json(order, actor))
+
+
+@bp.post("/orders/<int:order_id>/refunds")
+@login_required_api
+@doc("Refund part or all of an order (its seller or an admin); card refunds go through Stripe",
+     status=201, auth=True, tags=("orders",), errors=(401, 403, 404, 409, 422), response=ref("Refund"),
+     request_body={"type": "object", "required": ["amount_idr", "reason"], "properties": {
+         "amount_idr": {"type": "integer", "minimum": 1}, "reason": {"type": "string"}}})
+def refund(order_id: int):
+    data = json_body()
+    actor = _actor()
+    order = services.order_for(order_id, actor)
+    made = services.refund_order(order, data.get("amount_idr"), reason=data.get("reason") or "",
+                                 actor=actor)
+    db.session.commit()
+    return jsonify({"id": made.id, "order_id": order.id, "amount_idr": made.amount_idr,
+                    "reason": made.reason, "status": made.status,
+                    "order": order_json(order, actor)}), 201
+
+
+@bp.post("/orders/<int:order_id>/transfer-proof")
+@login_required_api
+@doc("Upload a photo of the bank transfer (the buyer; multipart field `image`)", auth=True,
+     tags=("orders",), errors=(401, 404, 409, 422), response=ref("Order"),
+     content_type="multipart/form-data",
+     request_body={"type": "object", "required": ["image"],
+                   "properties": {"image": {"type": "string", "format": "binary"}}})
+def transfer_proof(order_id: int):
+    actor = _actor()
+    order = services.order_for(order_id, actor)
+    upload = request.files.get("image")
+    services.attach_transfer_proof(order, upload.read() if upload else b"", actor=actor)
+    db.session.commit()
+    return jsonify(order_json(order, actor))

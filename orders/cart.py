@@ -1,0 +1,217 @@
+"""The cart: kept in the session for guests and in the database for buyers, merged at login.
+
+Quantities are checked against stock and the minimum order quantity as they change, and each
+line's unit price follows the product's wholesale tiers. Totals are always computed here, on
+the server, from the database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import MutableMapping
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from catalog.models import Product, ProductStatus, Store
+from marketplace.accounts.models import User
+from marketplace.errors import Conflict, NotFound, ValidationError
+from marketplace.extensions import db
+from orders.models import CartItem
+from orders.shipping import rates_for, shipping_cost
+
+SESSION_KEY = "cart"
+MAX_LINES = 100
+
+
+class Bag:
+    """Where a cart's quantities live. `GuestBag` (a session mapping) or `UserBag` (the database)."""
+
+    def quantities(self) -> dict[int, int]:
+        raise NotImplementedError
+
+    def put(self, product_id: int, quantity: int) -> None:
+        raise NotImplementedError
+
+    def remove(self, product_id: int) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+
+class GuestBag(Bag):
+    def __init__(self, session: MutableMapping):
+        self.session = session
+
+    def quantities(self) -> dict[int, int]:
+        return {int(k): int(v) for k, v in (self.session.get(SESSION_KEY) or {}).items()}
+
+    def _save(self, data: dict[int, int]) -> None:
+        self.session[SESSION_KEY] = {str(k): v for k, v in data.items()}
+
+    def put(self, product_id: int, quantity: int) -> None:
+        data = self.quantities()
+        data[product_id] = quantity
+        self._save(data)
+
+    def remove(self, product_id: int) -> None:
+        data = self.quantities()
+        data.pop(product_id, None)
+        self._save(data)
+
+    def clear(self) -> None:
+        self.session.pop(SESSION_KEY, None)
+
+
+class UserBag(Bag):
+    def __init__(self, user: User):
+        self.user = user
+
+    def quantities(self) -> dict[int, int]:
+        return dict(db.session.execute(
+            sa.select(CartItem.product_id, CartItem.quantity)
+            .where(CartItem.user_id == self.user.id).order_by(CartItem.added_at)).all())
+
+    def put(self, product_id: int, quantity: int) -> None:
+        item = db.session.get(CartItem, (self.user.id, product_id))
+        if item is None:
+            db.session.add(CartItem(user_id=self.user.id, product_id=product_id, quantity=quantity))
+        else:
+            item.quantity = quantity
+        db.session.flush()
+
+    def remove(self, product_id: int) -> None:
+        db.session.execute(sa.delete(CartItem).where(CartItem.user_id == self.user.id,
+                                                     CartItem.product_id == product_id))
+
+    def clear(self) -> None:
+        db.session.execute(sa.delete(CartItem).where(CartItem.user_id == self.user.id))
+
+
+def bag_for(user: User | None, session: MutableMapping) -> Bag:
+    if user is not None and getattr(user, "is_authenticated", False):
+        return UserBag(user)
+    return GuestBag(session)
+
+
+def _buyable(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None or product.status != ProductStatus.ACTIVE:
+        raise NotFound(_l("Produk tidak ditemukan atau tidak dijual lagi."))
+    return product
+
+
+def check_quantity(product: Product, quantity: int) -> None:
+    """Refuse a quantity under the minimum order (422) or above the stock (409)."""
+    if quantity < product.min_order_qty:
+        raise ValidationError(fields={"quantity": _l(
+            "Minimal pembelian %(n)d.", n=product.min_order_qty)})
+    if quantity > product.stock:
+        message = (_l("Stok habis.") if product.stock <= 0 else
+                   _l("Stok tinggal %(n)d.", n=product.stock))
+        raise Conflict(message, code="out_of_stock", fields={"quantity": message})
+
+
+def set_quantity(bag: Bag, product_id: int, quantity, *, actor: User | None) -> None:
+    """Put `quantity` of a product in the cart (0 removes it)."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        try:
+            quantity = int(str(quantity).strip())
+        except ValueError:
+            raise ValidationError(fields={"quantity": _l("Harus bilangan bulat.")}) from None
+    if quantity < 0:
+        raise ValidationError(fields={"quantity": _l("Minimal %(n)s.", n=0)})
+    if quantity == 0:
+        bag.remove(product_id)
+        return
+    product = _buyable(product_id)
+    if actor is not None and getattr(actor, "is_authenticated", False) and product.store.owner_id == actor.id:
+        raise Conflict(_l("Anda tidak dapat membeli produk toko sendiri."), code="own_product")
+    check_quantity(product, quantity)
+    if product_id not in bag.quantities() and len(bag.quantities()) >= MAX_LINES:
+        raise Conflict(_l("Keranjang sudah penuh."), code="cart_full")
+    bag.put(product_id, quantity)
+
+
+def merge_guest_cart(guest: GuestBag, user: User) -> None:
+    """At login, move the guest's lines into the buyer's cart (the guest's quantity wins),
+    skipping what can no longer be bought; stock problems show on the cart page."""
+    into = UserBag(user)
+    for product_id, quantity in guest.quantities().items():
+        product = db.session.get(Product, product_id)
+        if product is None or product.status != ProductStatus.ACTIVE or product.store.owner_id == user.id:
+            continue
+        into.put(product_id, quantity)
+    guest.clear()
+
+
+@dataclass
+class Line:
+    product: Product
+    quantity: int
+    unit_price_idr: int
+    line_total_idr: int
+    problem: str | None = None   # "out_of_stock", "below_moq", "unavailable"
+
+
+@dataclass
+class StoreGroup:
+    store: Store
+    lines: list[Line] = field(default_factory=list)
+    subtotal_idr: int = 0
+    weight_g: int = 0
+    shipping_idr: int | None = None
+    zone: str | None = None
+
+
+@dataclass
+class CartView:
+    groups: list[StoreGroup]
+    total_idr: int
+    shipping_known: bool
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for g in self.groups for line in g.lines]
+
+    @property
+    def problems(self) -> list[Line]:
+        return [line for line in self.lines if line.problem]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+def build_cart(quantities: dict[int, int], address: dict | None = None) -> CartView:
+    """Price a cart from the database: tier prices, per-store subtotals, shipping (when the
+    address is known) and the total."""
+    if not quantities:
+        return CartView([], 0, address is not None)
+    products = db.session.scalars(
+        sa.select(Product).where(Product.id.in_(quantities))
+        .options(so.joinedload(Product.store), so.selectinload(Product.images))).all()
+    by_store: dict[int, StoreGroup] = {}
+    for product in sorted(products, key=lambda p: (p.store_id, p.id)):
+        quantity = quantities[product.id]
+        problem = None
+        if product.status != ProductStatus.ACTIVE:
+            problem = "unavailable"
+        elif quantity > product.stock:
+            problem = "out_of_stock"
+        elif quantity < product.min_order_qty:
+            problem = "below_moq"
+        unit = product.unit_price_for(quantity)
+        group = by_store.setdefault(product.store_id, StoreGroup(product.store))
+        group.lines.append(Line(product, quantity, unit, unit * quantity, problem))
+        group.subtotal_idr += unit * quantity
+        group.weight_g += product.weight_g * quantity
+    total = 0
+    for group in by_store.values():
+        if address is not None:
+            group.shipping_idr, group.zone = shipping_cost(group.store, address, group.weight_g,
+                                                           rates_for(group.store))
+            total += group.shipping_idr
+        total += group.subtotal_idr
+    return CartView(list(by_store.values()), total, address is not None)

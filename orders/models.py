@@ -1,0 +1,236 @@
+"""Orders: carts, shipping rates, checkouts, store orders, their lines and history, payments,
+refunds, notifications and display exchange rates.
+
+Money is integer rupiah everywhere. One checkout (what the buyer pays once) holds one order per
+store; each order moves through its own state machine (orders/state.py).
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from catalog.models import Product, Store
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+
+BigInt = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+
+
+class CartItem(db.Model):
+    """A logged-in buyer's cart line. Guests keep theirs in the session until they log in."""
+
+    __tablename__ = "cart_items"
+
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    product_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    quantity: so.Mapped[int]
+    added_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    product: so.Mapped[Product] = so.relationship()
+
+
+class ShippingZone(enum.StrEnum):
+    """Where a parcel goes, seen from the store."""
+
+    SAME_REGENCY = "same_regency"      # dalam kota/kabupaten
+    SAME_PROVINCE = "same_province"
+    SAME_ISLAND = "same_island"        # e.g. Lampung to Palembang: both Sumatra
+    OTHER_ISLAND = "other_island"
+    INTERNATIONAL = "international"
+
+
+class ShippingRate(db.Model):
+    """A store's price for a zone: the first kilogram, and each further (started) kilogram."""
+
+    __tablename__ = "shipping_rates"
+    __table_args__ = (sa.UniqueConstraint("store_id", "zone", name="uq_shipping_rates_store_zone"),
+                      sa.CheckConstraint("first_kg_idr >= 0 AND next_kg_idr >= 0",
+                                         name="rate_not_negative"))
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    store_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("stores.id", ondelete="CASCADE"))
+    zone: so.Mapped[str] = so.mapped_column(sa.String(20))
+    first_kg_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    next_kg_idr: so.Mapped[int] = so.mapped_column(BigInt)
+
+
+class PaymentMethod(enum.StrEnum):
+    CARD = "card"
+    BANK_TRANSFER = "bank_transfer"
+
+
+class PaymentStatus(enum.StrEnum):
+    PENDING = "pending"          # waiting for the card or the transfer
+    PAID = "paid"
+    FAILED = "failed"            # card declined
+    EXPIRED = "expired"          # not paid in time; stock released
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"        # every order refunded in full
+
+
+class Checkout(db.Model):
+    """What the buyer placed and pays once: one order per store."""
+
+    __tablename__ = "checkouts"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    reference: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    buyer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    payment_method: so.Mapped[str] = so.mapped_column(sa.String(20))
+    payment_status: so.Mapped[str] = so.mapped_column(sa.String(20), default=PaymentStatus.PENDING)
+    total_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    currency_display: so.Mapped[str | None] = so.mapped_column(sa.String(3))
+    stripe_payment_intent_id: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    stripe_client_secret: so.Mapped[str | None] = so.mapped_column(sa.String(128))
+    #: the client's Idempotency-Key: the same key places the same checkout once
+    idempotency_key: so.Mapped[str | None] = so.mapped_column(sa.String(80), unique=True)
+    payment_error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    shipping_address: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), index=True)
+    paid_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    buyer: so.Mapped[User] = so.relationship()
+    orders: so.Mapped[list["Order"]] = so.relationship(back_populates="checkout",
+                                                       order_by="Order.id")
+
+
+class OrderStatus(enum.StrEnum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    ACCEPTED = "accepted"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class Order(db.Model):
+    """One store's part of a checkout."""
+
+    __tablename__ = "orders"
+    __table_args__ = (sa.Index("ix_orders_store_status", "store_id", "status"),
+                      sa.CheckConstraint("total_idr = subtotal_idr + shipping_idr - discount_idr",
+                                         name="total_adds_up"))
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    checkout_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("checkouts.id"), index=True)
+    store_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("stores.id"))
+    buyer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=OrderStatus.PENDING_PAYMENT)
+    subtotal_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    shipping_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    discount_idr: so.Mapped[int] = so.mapped_column(BigInt, default=0)
+    total_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    refunded_idr: so.Mapped[int] = so.mapped_column(BigInt, default=0)
+    weight_g: so.Mapped[int] = so.mapped_column(default=0)
+    shipping_zone: so.Mapped[str] = so.mapped_column(sa.String(20))
+    courier: so.Mapped[str | None] = so.mapped_column(sa.String(60))
+    tracking_number: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    transfer_proof_path: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    #: free-form source of the order (a promotion event slug, a quote), for reports
+    source: so.Mapped[str | None] = so.mapped_column(sa.String(80), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow,
+                                                       onupdate=utcnow)
+
+    checkout: so.Mapped[Checkout] = so.relationship(back_populates="orders")
+    store: so.Mapped[Store] = so.relationship()
+    buyer: so.Mapped[User] = so.relationship()
+    lines: so.Mapped[list["OrderLine"]] = so.relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id",
+        lazy="selectin")
+    events: so.Mapped[list["OrderEvent"]] = so.relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id",
+        lazy="selectin")
+    refunds: so.Mapped[list["Refund"]] = so.relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="Refund.id")
+
+
+class OrderLine(db.Model):
+    """A product in an order, with what it cost then (title and prices are copied)."""
+
+    __tablename__ = "order_lines"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    order_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"),
+                                                index=True)
+    product_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("products.id", ondelete="SET NULL"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(160))
+    sku: so.Mapped[str] = so.mapped_column(sa.String(64))
+    unit_price_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    quantity: so.Mapped[int]
+    line_total_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    weight_g: so.Mapped[int]
+
+    order: so.Mapped[Order] = so.relationship(back_populates="lines")
+
+
+class OrderEvent(db.Model):
+    """One step in an order's history: the status it moved to, who moved it, when, and why."""
+
+    __tablename__ = "order_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    order_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"),
+                                                index=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20))
+    action: so.Mapped[str] = so.mapped_column(sa.String(20))
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    order: so.Mapped[Order] = so.relationship(back_populates="events")
+
+
+class Refund(db.Model):
+    __tablename__ = "refunds"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    order_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("orders.id"), index=True)
+    amount_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    stripe_refund_id: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="succeeded")
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    order: so.Mapped[Order] = so.relationship(back_populates="refunds")
+
+
+class ProcessedWebhook(db.Model):
+    """Stripe event ids already handled: a redelivered event changes nothing."""
+
+    __tablename__ = "processed_webhooks"
+
+    event_id: so.Mapped[str] = so.mapped_column(sa.String(80), primary_key=True)
+    event_type: so.Mapped[str] = so.mapped_column(sa.String(60))
+    processed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Notification(db.Model):
+    """An in-app notification; also the outbox a mailer reads (`emailed_at` once sent)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    #: message parameters; the text is rendered in the reader's language when shown
+    params: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    url: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    read_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    emailed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    email_attempts: so.Mapped[int] = so.mapped_column(default=0)

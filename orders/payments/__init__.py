@@ -1,0 +1,1 @@
+"""Payment providers. `stripe.py` is the only module that imports the Stripe SDK."""

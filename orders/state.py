@@ -1,0 +1,152 @@
+"""The order state machine: an explicit table of allowed moves, and the one function that moves.
+
+Every move records who made it, when and why (OrderEvent), and notifies the other side. Moves
+that release stock (cancel, expire) put it back in the same transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from catalog.models import Product
+from marketplace.accounts.models import User
+from marketplace.errors import Conflict, Forbidden, ValidationError
+from marketplace.extensions import db
+from orders.models import Order, OrderEvent, OrderStatus as S
+
+SYSTEM = "system"
+SELLER = "seller"
+BUYER = "buyer"
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset[str]
+    target: str
+    by: frozenset[str]  # who may make the move
+
+
+MOVES: dict[str, Move] = {
+    # payment arrives: the card webhook, reconcile, or the seller confirming a bank transfer
+    "pay": Move(frozenset({S.PENDING_PAYMENT}), S.PAID, frozenset({SYSTEM, SELLER})),
+    "accept": Move(frozenset({S.PAID}), S.ACCEPTED, frozenset({SELLER})),
+    "pack": Move(frozenset({S.ACCEPTED}), S.PACKED, frozenset({SELLER})),
+    "ship": Move(frozenset({S.ACCEPTED, S.PACKED}), S.SHIPPED, frozenset({SELLER})),
+    "deliver": Move(frozenset({S.SHIPPED}), S.DELIVERED, frozenset({SELLER, SYSTEM})),
+    # the buyer confirms receipt
+    "complete": Move(frozenset({S.SHIPPED, S.DELIVERED}), S.COMPLETED, frozenset({BUYER, SYSTEM})),
+    # before it leaves the store, either side may cancel (the seller must say why)
+    "cancel": Move(frozenset({S.PENDING_PAYMENT, S.PAID, S.ACCEPTED, S.PACKED}), S.CANCELLED,
+                   frozenset({BUYER, SELLER, ADMIN, SYSTEM})),
+    "expire": Move(frozenset({S.PENDING_PAYMENT}), S.EXPIRED, frozenset({SYSTEM})),
+}
+
+#: moves that give reserved stock back
+RELEASES_STOCK = {"cancel", "expire"}
+
+
+def role_of(order: Order, actor: User | None) -> str | None:
+    """How `actor` stands to the order: seller, buyer, admin, or None (a stranger)."""
+    if actor is None:
+        return SYSTEM
+    if order.store.owner_id == actor.id:
+        return SELLER
+    if order.buyer_id == actor.id:
+        return BUYER
+    if actor.is_admin:
+        return ADMIN
+    return None
+
+
+def allowed_actions(order: Order, actor: User | None) -> list[str]:
+    """The moves this actor may make on this order now (for buttons)."""
+    role = role_of(order, actor)
+    return [name for name, move in MOVES.items()
+            if order.status in move.sources and role in move.by and name not in ("pay", "expire")]
+
+
+def release_stock(order: Order) -> None:
+    """Put the order's units back on the shelf (and out of the sales count)."""
+    for line in order.lines:
+        if line.product_id is None:
+            continue
+        db.session.execute(
+            sa.update(Product).where(Product.id == line.product_id)
+            .values(stock=Product.stock + line.quantity,
+                    sold_count=sa.case((Product.sold_count > line.quantity,
+                                        Product.sold_count - line.quantity), else_=0)))
+    from catalog.signals import products_changed
+
+    products_changed.send(None, product_ids=[l.product_id for l in order.lines if l.product_id])
+
+
+def transition(order: Order, action: str, *, actor: User | None, note: str | None = None,
+               **details) -> Order:
+    """Move `order` by `action` if its state and the actor allow it; else Conflict/Forbidden.
+
+    `actor` None is the system (webhooks, expiry). Details: `reason` for cancel (required from a
+    seller), `courier` and `tracking_number` for ship.
+    """
+    move = MOVES.get(action)
+    if move is None:
+        raise ValidationError(fields={"action": _l("Tindakan tidak dikenal.")})
+    role = role_of(order, actor)
+    if role is None:
+        from marketplace.errors import NotFound
+
+        raise NotFound()
+    if role not in move.by:
+        raise Forbidden(_l("Anda tidak dapat melakukan tindakan ini pada pesanan ini."))
+    if order.status not in move.sources:
+        raise Conflict(
+            _l("Pesanan berstatus %(status)s tidak dapat di-%(action)s.",
+               status=status_label(order.status), action=action),
+            code="invalid_transition")
+    if action == "ship":
+        courier = (details.get("courier") or "").strip()
+        tracking = (details.get("tracking_number") or "").strip()
+        errors = {}
+        if not courier:
+            errors["courier"] = _l("Isi nama kurir.")
+        if not tracking:
+            errors["tracking_number"] = _l("Isi nomor resi.")
+        if errors:
+            raise ValidationError(fields=errors)
+        order.courier, order.tracking_number = courier[:60], tracking[:80]
+        note = note or f"{order.courier} {order.tracking_number}"
+    if action == "cancel":
+        reason = (details.get("reason") or note or "").strip()
+        if role == SELLER and not reason:
+            raise ValidationError(fields={"reason": _l("Tuliskan alasan pembatalan.")})
+        order.cancel_reason = reason or None
+        note = reason or None
+    order.status = move.target
+    order.events.append(OrderEvent(status=move.target, action=action,
+                                   actor_id=actor.id if actor else None, note=note))
+    if action in RELEASES_STOCK:
+        release_stock(order)
+    db.session.flush()
+    from orders.notifications import notify_transition
+
+    notify_transition(order, action, actor)
+    return order
+
+
+def status_label(status: str):
+    return STATUS_LABELS.get(status, status)
+
+
+STATUS_LABELS = {
+    S.PENDING_PAYMENT: _l("Menunggu pembayaran"),
+    S.PAID: _l("Dibayar"),
+    S.ACCEPTED: _l("Diterima penjual"),
+    S.PACKED: _l("Dikemas"),
+    S.SHIPPED: _l("Dikirim"),
+    S.DELIVERED: _l("Sampai tujuan"),
+    S.COMPLETED: _l("Selesai"),
+    S.CANCELLED: _l("Dibatalkan"),
+    S.EXPIRED: _l("Kedaluwarsa"),
+}

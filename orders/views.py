@@ -1,0 +1,2 @@
+"""Order pages (being built)."""
+from orders import bp  # noqa: F401

@@ -1,0 +1,67 @@
+"""Stripe webhooks, processed exactly once.
+
+The event id is recorded in `processed_webhooks` in the same transaction as what the event
+changes; a redelivery finds it there (or hits the primary key) and changes nothing.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.extensions import db
+from orders.models import Checkout, PaymentStatus, ProcessedWebhook, Refund
+from orders.payments.stripe import WebhookEvent, from_stripe_amount
+from orders.services import _settle_checkout, apply_intent
+
+HANDLED = ("payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded")
+
+
+def _checkout_for_intent(intent_id: str | None) -> Checkout | None:
+    if not intent_id:
+        return None
+    return db.session.scalar(sa.select(Checkout).where(
+        Checkout.stripe_payment_intent_id == intent_id).with_for_update())
+
+
+def handle_event(event: WebhookEvent) -> str:
+    """Apply one verified event; returns what happened (for logs and tests)."""
+    if db.session.get(ProcessedWebhook, event.id) is not None:
+        return "duplicate"
+    try:
+        with db.session.begin_nested():
+            db.session.add(ProcessedWebhook(event_id=event.id, event_type=event.type))
+    except IntegrityError:
+        return "duplicate"  # a concurrent delivery of the same event got there first
+    if event.type not in HANDLED:
+        return "ignored"
+    obj = event.object
+    if event.type.startswith("payment_intent."):
+        checkout = _checkout_for_intent(event.object_id)
+        if checkout is None:
+            return "unknown_intent"  # e.g. declined during checkout: nothing was kept
+        status = "succeeded" if event.type == "payment_intent.succeeded" else obj.get("status")
+        error = (obj.get("last_payment_error") or {}).get("message") or (
+            "payment failed" if event.type == "payment_intent.payment_failed" else None)
+        return apply_intent(checkout, status, error)
+    # charge.refunded: refunds made outside the marketplace (Stripe dashboard) are recorded too
+    checkout = _checkout_for_intent(obj.get("payment_intent"))
+    if checkout is None:
+        return "unknown_intent"
+    refunded_at_stripe = from_stripe_amount(obj.get("amount_refunded") or 0)
+    recorded = sum(o.refunded_idr for o in checkout.orders)
+    missing = refunded_at_stripe - recorded
+    if missing <= 0:
+        return "unchanged"
+    for order in checkout.orders:
+        room = order.total_idr - order.refunded_idr
+        take = min(room, missing)
+        if take > 0:
+            db.session.add(Refund(order_id=order.id, amount_idr=take,
+                                  reason="refunded in Stripe", status="succeeded"))
+            order.refunded_idr += take
+            missing -= take
+    _settle_checkout(checkout)
+    if checkout.payment_status == PaymentStatus.PAID and all(
+            o.refunded_idr >= o.total_idr for o in checkout.orders):
+        checkout.payment_status = PaymentStatus.REFUNDED
+    return "refund_recorded"

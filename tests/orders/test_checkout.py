@@ -1,0 +1,137 @@
+"""Cart and checkout through the API: many stores in one cart, server-side totals, stock."""
+import sqlalchemy as sa
+
+from catalog.models import Product
+from orders.models import Checkout, Order
+from tests.orders.conftest import JAKARTA, TOKYO
+
+
+def put(client, product_id, quantity):
+    return client.put(f"/api/v1/cart/items/{product_id}", json={"quantity": quantity})
+
+
+def test_guest_cart_applies_tiers_and_checks_stock_and_moq(client, make_product):
+    product = make_product(price_idr=25000, stock=30, min_order_qty=2,
+                           wholesale_tiers=[{"min_qty": 10, "unit_price_idr": 22000}])
+    # below the minimum order
+    response = put(client, product.id, 1)
+    assert response.status_code == 422
+    assert "quantity" in response.get_json()["error"]["fields"]
+    # within it: list price
+    cart = put(client, product.id, 2).get_json()
+    assert cart["lines"][0]["unit_price_idr"] == 25000 and cart["total_idr"] == 50000
+    # into the wholesale tier: the unit price drops
+    cart = put(client, product.id, 10).get_json()
+    assert cart["lines"][0]["unit_price_idr"] == 22000 and cart["lines"][0]["line_total_idr"] == 220000
+    # more than the stock
+    response = put(client, product.id, 31)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "out_of_stock"
+    assert client.get("/api/v1/cart").get_json()["lines"][0]["quantity"] == 10
+
+
+def test_guest_cart_merges_into_the_account_at_login(app, make_product, make_user, login):
+    product = make_product()
+    buyer = make_user()
+    client = app.test_client()
+    put(client, product.id, 3)
+    login(client, buyer)
+    cart = client.get("/api/v1/cart").get_json()
+    assert [(l["product"]["id"], l["quantity"]) for l in cart["lines"]] == [(product.id, 3)]
+    # it is the account's cart now: another browser sees it too
+    other = app.test_client()
+    login(other, buyer)
+    assert other.get("/api/v1/cart").get_json()["lines"][0]["quantity"] == 3
+
+
+def test_three_stores_become_three_orders_paid_once(buyer_client, make_store, make_product, db):
+    client, buyer = buyer_client()
+    stores = [make_store(regency_code=code) for code in ("18.71", "18.02", "18.13")]
+    products = [make_product(store=s, price_idr=10000 * (i + 1), weight_g=600, stock=5)
+                for i, s in enumerate(stores)]
+    for p in products:
+        assert put(client, p.id, 2).status_code == 200
+    # when the buyer checks out to Jakarta by bank transfer
+    response = client.post("/api/v1/checkout", json={"shipping_address": JAKARTA,
+                                                     "payment_method": "bank_transfer"})
+    # then one checkout holds three store orders, totals computed on the server
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert len(body["orders"]) == 3
+    assert body["payment"] == {"method": "bank_transfer", "status": "pending"}
+    for order, product in zip(sorted(body["orders"], key=lambda o: o["subtotal_idr"]), products):
+        assert order["subtotal_idr"] == product.price_idr * 2
+        # 1.2 kg from Sumatra to Java: other island, 2 started kilos at the default rate
+        assert order["shipping_idr"] == 40000 + 25000
+        assert order["total_idr"] == order["subtotal_idr"] + order["shipping_idr"]
+        assert order["status"] == "pending_payment"
+        assert order["history"][0]["status"] == "pending_payment"
+    assert body["total_idr"] == sum(o["total_idr"] for o in body["orders"])
+    # stock is reserved, and the cart is empty
+    db.session.expire_all()
+    assert [db.session.get(Product, p.id).stock for p in products] == [3, 3, 3]
+    assert client.get("/api/v1/cart").get_json()["lines"] == []
+    # each seller sees their own order only
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == 3
+
+
+def test_out_of_stock_checkout_leaves_nothing_behind(buyer_client, make_product, db):
+    client, _buyer = buyer_client()
+    plenty, scarce = make_product(stock=10), make_product(stock=2)
+    put(client, plenty.id, 3)
+    put(client, scarce.id, 2)
+    # someone else buys the last units meanwhile
+    db.session.get(Product, scarce.id).stock = 1
+    db.session.commit()
+    response = client.post("/api/v1/checkout", json={"shipping_address": JAKARTA,
+                                                     "payment_method": "bank_transfer"})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "out_of_stock"
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Checkout)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == 0
+    assert db.session.get(Product, plenty.id).stock == 10       # no reservation kept
+    assert len(client.get("/api/v1/cart").get_json()["lines"]) == 2
+
+
+def test_invalid_address_gets_field_errors(buyer_client, make_product):
+    client, _ = buyer_client()
+    put(client, make_product().id, 1)
+    response = client.post("/api/v1/checkout", json={
+        "shipping_address": {"name": "", "country": "ID", "province": "18", "regency": "31.71",
+                             "postal_code": "12"}, "payment_method": "bank_transfer"})
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert {"shipping_address.name", "shipping_address.phone", "shipping_address.line1",
+            "shipping_address.regency", "shipping_address.postal_code"} <= set(fields)
+
+
+def test_export_buyer_ships_abroad_at_the_international_rate(buyer_client, make_product):
+    client, _ = buyer_client()
+    product = make_product(weight_g=2500, price_idr=100000, stock=10)
+    put(client, product.id, 1)
+    cart = client.get("/api/v1/cart", query_string={"country": "JP"}).get_json()
+    assert cart["stores"][0]["zone"] == "international"
+    assert cart["stores"][0]["shipping_idr"] == 250000 + 2 * 120000
+    response = client.post("/api/v1/checkout", json={"shipping_address": TOKYO,
+                                                     "payment_method": "bank_transfer"})
+    assert response.status_code == 201
+    assert response.get_json()["orders"][0]["shipping_address"]["country"] == "JP"
+
+
+def test_checkout_needs_login_and_a_cart(client, buyer_client):
+    assert client.post("/api/v1/checkout", json={}).status_code == 401
+    logged_in, _ = buyer_client()
+    response = logged_in.post("/api/v1/checkout", json={"shipping_address": JAKARTA,
+                                                        "payment_method": "bank_transfer"})
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "empty_cart"
+
+
+def test_same_idempotency_key_places_once(buyer_client, make_product, db):
+    client, _ = buyer_client()
+    put(client, make_product(stock=5).id, 1)
+    payload = {"shipping_address": JAKARTA, "payment_method": "bank_transfer"}
+    first = client.post("/api/v1/checkout", json=payload, headers={"Idempotency-Key": "k-1"})
+    again = client.post("/api/v1/checkout", json=payload, headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.get_json()["id"] == again.get_json()["id"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Checkout)) == 1
