@@ -203,7 +203,7 @@ def read_csv(data: bytes, report: ImportReport, *, max_rows: int = MAX_ROWS
                 continue
             if len(rows) >= max_rows:
                 report.file_error(_l("Berkas berisi lebih dari %(n)s baris data. Bagi menjadi "
-                                     "beberapa berkas.", n=f"{max_rows:,}".replace(",", ".")))
+                                     "beberapa berkas.", n=format(max_rows, ",").replace(",", ".")))
                 return None
             if len(cells) > width and any(c.strip() for c in cells[width:]):
                 report.error(_l("Baris ini berisi lebih banyak sel daripada kolom di baris judul "

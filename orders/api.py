@@ -30,7 +30,8 @@ schema("Cart", {"type": "object", "required": ["lines", "stores", "total_idr"], 
     "stores": {"type": "array", "items": {"type": "object", "required": ["slug", "subtotal_idr", "shipping_idr"],
                                           "properties": {"slug": {"type": "string"}, "name": {"type": "string"},
                                                          "subtotal_idr": _money, "weight_g": {"type": "integer"},
-                                                         "shipping_idr": {"type": "integer", "nullable": True},
+                                                         "shipping_idr": {"type": "integer", "description":
+                                                                          "0 until a destination is known (shipping_known)"},
                                                          "zone": {"type": "string", "nullable": True}}}},
     "shipping_known": {"type": "boolean"}, "total_idr": _money}})
 _address = {"type": "object", "required": ["name", "phone", "line1", "country"], "properties": {

@@ -14,7 +14,7 @@ def cart_json(cart: CartView) -> dict:
                    "unit_price_idr": l.unit_price_idr, "line_total_idr": l.line_total_idr,
                    "problem": l.problem} for l in cart.lines],
         "stores": [{"slug": g.store.slug, "name": g.store.name, "subtotal_idr": g.subtotal_idr,
-                    "weight_g": g.weight_g, "shipping_idr": g.shipping_idr, "zone": g.zone}
+                    "weight_g": g.weight_g, "shipping_idr": g.shipping_idr or 0, "zone": g.zone}
                    for g in cart.groups],
         "shipping_known": cart.shipping_known,
         "total_idr": cart.total_idr,

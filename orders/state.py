@@ -102,8 +102,8 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
         raise Forbidden(_l("Anda tidak dapat melakukan tindakan ini pada pesanan ini."))
     if order.status not in move.sources:
         raise Conflict(
-            _l("Pesanan berstatus %(status)s tidak dapat di-%(action)s.",
-               status=status_label(order.status), action=action),
+            _l("Pesanan berstatus “%(status)s” tidak dapat %(action)s.",
+               status=status_label(order.status), action=ACTION_LABELS.get(action, action)),
             code="invalid_transition")
     if action == "ship":
         courier = (details.get("courier") or "").strip()
@@ -138,6 +138,18 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
 def status_label(status: str):
     return STATUS_LABELS.get(status, status)
 
+
+#: how a move reads after "tidak dapat ..." (cannot be ...)
+ACTION_LABELS = {
+    "pay": _l("ditandai dibayar"),
+    "accept": _l("diterima"),
+    "pack": _l("dikemas"),
+    "ship": _l("dikirim"),
+    "deliver": _l("ditandai sampai"),
+    "complete": _l("diselesaikan"),
+    "cancel": _l("dibatalkan"),
+    "expire": _l("dikedaluwarsakan"),
+}
 
 STATUS_LABELS = {
     S.PENDING_PAYMENT: _l("Menunggu pembayaran"),

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Run the whole suite against real services started here: PostgreSQL (and Elasticsearch, the
-# local Stripe API and Chromium as their issues land). Extra arguments go to pytest.
+# local Stripe API and Debian's Chromium). Extra arguments go to pytest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 scripts/i18n.sh compile
 scripts/browser.sh >&2
-eval "$(PG_FAST=1 PG_DB=pasar_test scripts/services.sh)"
+# Stripe test data lives in memory only and starts empty; tests empty it again as they need.
+eval "$(PG_FAST=1 PG_DB=pasar_test STRIPE_PERSIST=0 STRIPE_PORT=${STRIPE_PORT:-8421} scripts/services.sh)"
 export TEST_DATABASE_URL="$DATABASE_URL"
 status=0
 .venv/bin/python -m pytest "$@" || status=$?

@@ -73,6 +73,10 @@ def app(tmp_path_factory):
         "ELASTICSEARCH_URL": None,
         "SEARCH_INDEX_PREFIX": "test-products",
         "SEARCH_REFRESH": True,
+        # Card payments only in the tests that start from the local Stripe API (stripe_api).
+        "STRIPE_SECRET_KEY": None,
+        "STRIPE_API_BASE": None,
+        "STRIPE_WEBHOOK_SECRET": None,
     })
     app.test_client_class = _fresh_context_client_class()
     with app.app_context():

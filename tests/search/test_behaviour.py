@@ -131,3 +131,12 @@ def test_bad_parameters_get_the_error_shape(client, app):
     assert response.status_code == 422
     fields = response.get_json()["error"]["fields"]
     assert set(fields) == {"sort", "per_page", "halal"}
+
+
+def test_results_page_pages_through_many_results(client, fixed_catalog, backend_name):
+    first = client.get("/cari", query_string={"sort": "price_asc", "per_page": 10})
+    assert first.status_code == 200
+    page = first.get_data(as_text=True)
+    assert 'rel="next"' in page and "1 / 1" not in page
+    second = client.get("/cari", query_string={"sort": "price_asc", "per_page": 10, "page": 2})
+    assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True)

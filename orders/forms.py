@@ -1,0 +1,256 @@
+"""Order forms: the cart, checkout (shipping address and payment), order actions, transfer
+proofs, refunds, shipping rates, exchange rates and the display currency.
+
+As in catalog/forms.py, forms only parse the request and carry the CSRF token: every field is
+plain text, a select or a file, with no validators of its own. The rules live in the services
+(orders.cart, orders.checkout, orders.state, orders.services, orders.shipping, marketplace.money),
+whose ValidationError fields are mapped back onto these fields by `apply_errors`.
+"""
+from __future__ import annotations
+
+import re
+
+from babel import Locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+
+from marketplace.errors import DomainError
+from marketplace.money import DISPLAY_CURRENCIES
+from orders.models import PaymentMethod, ShippingZone
+
+NUMERIC = {"inputmode": "numeric"}
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+def _select(label, **kwargs) -> SelectField:
+    # The services name the valid values, in the reader's language (see catalog/forms.py).
+    return SelectField(label, validate_choice=False, **kwargs)
+
+
+def parse_rupiah(raw) -> int | str | None:
+    """ "Rp25.000", "25.000" or "25000" -> 25000; text that is no whole rupiah amount comes back
+    as it was, for the service to refuse; blank -> None."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    digits = re.sub(r"^rp\.?\s*", "", text, flags=re.IGNORECASE).replace(".", "").replace(" ", "")
+    return int(digits) if digits.isdigit() else text
+
+
+class AddToCartForm(FlaskForm):
+    """The product page's "add to cart" form."""
+
+    product_id = HiddenField()
+    quantity = StringField(_l("Jumlah"), render_kw={"inputmode": "numeric", "type": "number",
+                                                    "min": "1", "step": "1"})
+
+
+class CartLineForm(FlaskForm):
+    """One cart line: change its quantity, or remove it (the `remove` button)."""
+
+    product_id = HiddenField()
+    quantity = StringField(_l("Jumlah"), render_kw={"inputmode": "numeric", "type": "number",
+                                                    "min": "0", "step": "1"})
+
+
+def country_choices(lang: str) -> list[SelectChoice]:
+    """Every country by its ISO code, named in the reader's language; Indonesia first."""
+    names = Locale.parse(lang).territories
+    codes = sorted((code for code in names if len(code) == 2 and code.isalpha()
+                    and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "ID"}),
+                   key=lambda code: names[code].casefold())
+    return [SelectChoice("ID", names.get("ID", "Indonesia"))] + [
+        SelectChoice(code, names[code]) for code in codes]
+
+
+class CheckoutForm(FlaskForm):
+    """The shipping address and the payment method.
+
+    An Indonesian address uses the province and regency selects (codes) and a 5-digit postal
+    code; an address abroad uses the free-text `region` and `city`. `address()` gives the dict
+    `orders.checkout.clean_address` reads.
+    """
+
+    name = StringField(_l("Nama penerima"), render_kw={"autocomplete": "name", "maxlength": 120})
+    phone = StringField(_l("Nomor telepon"), render_kw={"autocomplete": "tel", "inputmode": "tel",
+                                                         "maxlength": 30})
+    line1 = StringField(_l("Alamat (jalan, nomor rumah, RT/RW)"),
+                        render_kw={"autocomplete": "street-address", "maxlength": 200})
+    district = StringField(_l("Kecamatan / kelurahan (opsional)"), render_kw={"maxlength": 120})
+    country = _select(_l("Negara"), default="ID", render_kw={"autocomplete": "country"})
+    province = _select(_l("Provinsi"))
+    regency = _select(_l("Kabupaten/kota"))
+    region = StringField(_l("Provinsi / negara bagian (opsional)"), render_kw={"maxlength": 120})
+    city = StringField(_l("Kota (opsional)"), render_kw={"maxlength": 120})
+    postal_code = StringField(_l("Kode pos"), render_kw={"autocomplete": "postal-code",
+                                                         "maxlength": 20})
+    payment_method = RadioField(_l("Cara pembayaran"), validate_choice=False,
+                                default=PaymentMethod.BANK_TRANSFER.value)
+    #: the Stripe PaymentMethod id that card.js puts here (never a card number)
+    payment_method_id = HiddenField()
+    #: one key per rendered checkout page: a double submit places one checkout
+    idempotency_key = HiddenField()
+
+    def set_choices(self, *, lang: str, provinces, regencies, card: bool) -> None:
+        """Fill the selects; each regency carries its province code for the filtering script."""
+        self.country.choices = country_choices(lang)
+        self.province.choices = [SelectChoice("", _l("Pilih provinsi"))] + [
+            SelectChoice(p.code, p.name) for p in provinces]
+        self.regency.choices = [SelectChoice("", _l("Pilih kabupaten/kota"))] + [
+            SelectChoice(r.code, r.name, render_kw={"data-province": r.province_code})
+            for r in regencies]
+        methods = [SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Transfer bank"))]
+        if card:
+            methods.insert(0, SelectChoice(PaymentMethod.CARD.value, _l("Kartu kredit/debit")))
+        self.payment_method.choices = methods
+
+    @property
+    def abroad(self) -> bool:
+        return (self.country.data or "ID").strip().upper() != "ID"
+
+    def address(self) -> dict:
+        """The submitted address as `clean_address` takes it."""
+        data = {name: getattr(self, name).data for name in (
+            "name", "phone", "line1", "district", "country", "postal_code")}
+        if self.abroad:
+            data.update(province=self.region.data, regency=self.city.data)
+        else:
+            data.update(province=self.province.data, regency=self.regency.data)
+        return data
+
+    def apply_errors(self, exc: DomainError) -> list:
+        """Put `shipping_address.<key>` and `payment_method` errors under their fields; return
+        the rest for the page to show."""
+        leftover = []
+        names = {"province": "region", "regency": "city"} if self.abroad else {}
+        for key, message in exc.fields.items():
+            name = key.removeprefix("shipping_address.")
+            field = self._fields.get(names.get(name, name))
+            if field is None or field.type in ("HiddenField", "CSRFTokenField"):
+                leftover.append(message)
+            else:
+                field.errors = list(field.errors) + [message]
+        if not exc.fields:
+            leftover.append(exc.message)
+        return leftover
+
+
+ACTION_LABELS = {
+    "accept": _l("Terima pesanan"),
+    "pack": _l("Tandai sedang dikemas"),
+    "ship": _l("Kirim pesanan"),
+    "deliver": _l("Tandai sudah sampai"),
+    "complete": _l("Pesanan sudah saya terima"),
+    "cancel": _l("Batalkan pesanan"),
+}
+
+
+class OrderActionForm(FlaskForm):
+    """A move of the order (orders.state.MOVES); ship needs courier and tracking number,
+    cancel a reason (required from the seller)."""
+
+    action = HiddenField()
+    reason = TextAreaField(_l("Alasan pembatalan"), render_kw={"rows": 3, "maxlength": 500})
+    courier = StringField(_l("Kurir"), render_kw={"maxlength": 60, "placeholder": "JNE, J&T, SiCepat, Pos Indonesia…"})
+    tracking_number = StringField(_l("Nomor resi"), render_kw={"maxlength": 80})
+
+
+class TransferProofForm(FlaskForm):
+    """The buyer's photo of the bank transfer receipt."""
+
+    image = FileField(_l("Foto bukti transfer"), render_kw={"accept": IMAGE_ACCEPT})
+    next = HiddenField()
+
+    def upload(self) -> bytes:
+        data = self.image.data
+        return data.read() if data is not None and getattr(data, "filename", "") else b""
+
+
+class ConfirmTransferForm(FlaskForm):
+    """The seller's "the transfer reached my account" button (CSRF only)."""
+
+
+class RefundForm(FlaskForm):
+    """The seller gives back part or all of a paid order."""
+
+    amount_idr = StringField(_l("Jumlah dana dikembalikan (Rp)"), render_kw=NUMERIC)
+    reason = TextAreaField(_l("Alasan pengembalian dana"), render_kw={"rows": 2, "maxlength": 500})
+
+
+ZONE_LABELS = {
+    ShippingZone.SAME_REGENCY: _l("Satu kabupaten/kota"),
+    ShippingZone.SAME_PROVINCE: _l("Satu provinsi"),
+    ShippingZone.SAME_ISLAND: _l("Satu pulau"),
+    ShippingZone.OTHER_ISLAND: _l("Antarpulau"),
+    ShippingZone.INTERNATIONAL: _l("Luar negeri"),
+}
+
+
+class ShippingRatesForm(FlaskForm):
+    """First-kilogram and next-kilogram rupiah for each zone: fields `first_<zone>`, `next_<zone>`."""
+
+    @classmethod
+    def build(cls, rates: dict[str, tuple[int, int]], **kwargs) -> "ShippingRatesForm":
+        data = {}
+        for zone, (first, nxt) in rates.items():
+            data[f"first_{zone}"], data[f"next_{zone}"] = str(first), str(nxt)
+        return cls(data=data, **kwargs)
+
+    def rows(self):
+        """(zone, label, first-kg field, next-kg field) in zone order."""
+        return [(zone, ZONE_LABELS[zone], self[f"first_{zone}"], self[f"next_{zone}"])
+                for zone in ShippingZone]
+
+    def rates(self) -> dict[str, tuple]:
+        return {zone.value: (parse_rupiah(self[f"first_{zone}"].data),
+                             parse_rupiah(self[f"next_{zone}"].data)) for zone in ShippingZone}
+
+    def apply_errors(self, exc: DomainError) -> list:
+        leftover = []
+        for zone, message in exc.fields.items():
+            if f"first_{zone}" in self._fields:
+                self[f"first_{zone}"].errors = [message]
+            else:
+                leftover.append(message)
+        if not exc.fields:
+            leftover.append(exc.message)
+        return leftover
+
+
+for _zone in ShippingZone:
+    setattr(ShippingRatesForm, f"first_{_zone}", StringField(_l("Kilogram pertama (Rp)"), render_kw=NUMERIC))
+    setattr(ShippingRatesForm, f"next_{_zone}", StringField(_l("Tiap kilogram berikutnya (Rp)"), render_kw=NUMERIC))
+
+
+class ExchangeRateForm(FlaskForm):
+    """An admin's rate: rupiah per unit of a display currency, valid from a day."""
+
+    currency = _select(_l("Mata uang"), choices=[SelectChoice(c, c) for c in DISPLAY_CURRENCIES])
+    idr_per_unit = StringField(_l("Rupiah per 1 satuan"), render_kw={"inputmode": "decimal",
+                                                                     "placeholder": "15875"})
+    valid_on = StringField(_l("Berlaku mulai"), render_kw={"type": "date"})
+
+
+class CurrencyForm(FlaskForm):
+    """The display currency switch in the header (IDR or one of DISPLAY_CURRENCIES)."""
+
+    currency = _select(_l("Mata uang tampilan"), choices=[SelectChoice("IDR", "IDR (Rp)")] + [
+        SelectChoice(c, c) for c in DISPLAY_CURRENCIES])
+    next = HiddenField()
+
+
+def apply_errors(form: FlaskForm, exc: DomainError) -> list:
+    """Put a service error's field messages under the matching form fields; return the rest
+    (or the error's own message when it names no field) for the page to flash."""
+    leftover = []
+    for name, message in exc.fields.items():
+        field = form._fields.get(name)
+        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
+            leftover.append(message)
+        else:
+            field.errors = list(field.errors) + [message]
+    if not exc.fields:
+        leftover.append(exc.message)
+    return leftover
