@@ -1,0 +1,122 @@
+"""The order state machine through the API, notifications at each step, and the mailer."""
+import sqlalchemy as sa
+
+from catalog.models import Product
+from orders.models import Notification, Order
+from tests.orders.conftest import JAKARTA
+
+
+def place(client, product, quantity=1):
+    client.put(f"/api/v1/cart/items/{product.id}", json={"quantity": quantity})
+    response = client.post("/api/v1/checkout", json={"shipping_address": JAKARTA,
+                                                     "payment_method": "bank_transfer"})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["orders"][0]
+
+
+def move(client, order_id, action, headers=None, **extra):
+    return client.post(f"/api/v1/orders/{order_id}/transitions", json={"action": action, **extra},
+                       headers=headers or {})
+
+
+def test_an_order_walks_its_whole_life(buyer_client, make_product, token_for, db):
+    client, buyer = buyer_client()
+    product = make_product(stock=5)
+    seller = token_for(product.store.owner)
+    order = place(client, product, 2)
+    # the seller may not accept before payment
+    refused = move(client, order["id"], "accept", seller)
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "invalid_transition"
+    assert move(client, order["id"], "confirm_transfer", seller).get_json()["status"] == "paid"
+    assert move(client, order["id"], "accept", seller).get_json()["status"] == "accepted"
+    assert move(client, order["id"], "pack", seller).get_json()["status"] == "packed"
+    missing = move(client, order["id"], "ship", seller, courier="JNE")
+    assert missing.status_code == 422 and "tracking_number" in missing.get_json()["error"]["fields"]
+    shipped = move(client, order["id"], "ship", seller, courier="JNE", tracking_number="JNE123")
+    assert shipped.get_json()["tracking_number"] == "JNE123"
+    # once shipped, nobody can cancel
+    assert move(client, order["id"], "cancel", reason="terlambat").status_code == 409
+    assert move(client, order["id"], "deliver", seller).get_json()["status"] == "delivered"
+    # only the buyer confirms receipt
+    assert move(client, order["id"], "complete", seller).status_code == 403
+    done = move(client, order["id"], "complete").get_json()
+    assert done["status"] == "completed"
+    assert [h["status"] for h in done["history"]] == [
+        "pending_payment", "paid", "accepted", "packed", "shipped", "delivered", "completed"]
+    # each step told the other side
+    kinds = db.session.scalars(sa.select(Notification.kind).order_by(Notification.id)).all()
+    assert kinds == ["order_placed", "order_paid_seller", "order_paid_buyer", "order_accepted",
+                     "order_packed", "order_shipped", "order_delivered", "order_completed"]
+
+
+def test_seller_cancel_needs_a_reason_and_returns_stock(buyer_client, make_product, token_for, db):
+    client, _ = buyer_client()
+    product = make_product(stock=5)
+    seller = token_for(product.store.owner)
+    order = place(client, product, 3)
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).stock == 2
+    assert move(client, order["id"], "cancel", seller).status_code == 422
+    cancelled = move(client, order["id"], "cancel", seller, reason="stok rusak")
+    assert cancelled.get_json()["status"] == "cancelled"
+    assert cancelled.get_json()["cancel_reason"] == "stok rusak"
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).stock == 5
+    buyer_note = db.session.scalars(sa.select(Notification).where(
+        Notification.kind == "order_cancelled")).one()
+    assert buyer_note.user_id == db.session.get(Order, order["id"]).buyer_id
+
+
+def test_strangers_see_nothing_and_sellers_only_their_orders(app, buyer_client, make_product,
+                                                              make_user, token_for):
+    client, _ = buyer_client()
+    mine = make_product()
+    order = place(client, mine)
+    stranger = token_for(make_user())
+    other_seller = token_for(make_product().store.owner)
+    for headers in (stranger, other_seller):
+        assert client.get(f"/api/v1/orders/{order['id']}", headers=headers).status_code == 404
+        assert move(client, order["id"], "accept", headers).status_code == 404
+    owner = token_for(mine.store.owner)
+    assert client.get(f"/api/v1/orders/{order['id']}", headers=owner).status_code == 200
+    listed = client.get(f"/api/v1/stores/{mine.store.slug}/orders", headers=owner).get_json()
+    assert [o["id"] for o in listed["items"]] == [order["id"]]
+    assert client.get(f"/api/v1/stores/{mine.store.slug}/orders",
+                      headers=other_seller).status_code == 404
+
+
+def test_mailer_sends_the_outbox_in_each_readers_language(app, buyer_client, make_product, db,
+                                                          runner):
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append((envelope.rcpt_tos[0], envelope.content.decode()))
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        client, buyer = buyer_client()
+        product = make_product()
+        product.store.owner.locale = "en"
+        db.session.commit()
+        place(client, product)
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+        result = runner.invoke(args=["orders", "send-mail"])
+        assert result.exit_code == 0 and "sent 1 e-mails" in result.output
+        # the seller reads English
+        to, message = received[0]
+        assert to == product.store.owner.email and "New order #" in message
+        assert runner.invoke(args=["orders", "send-mail"]).output.strip() == "sent 0 e-mails"
+        assert db.session.scalars(sa.select(Notification)).one().emailed_at is not None
+    finally:
+        app.config.update(SMTP_HOST=None)
+        controller.stop()
