@@ -41,12 +41,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     import catalog
     import marketplace.accounts as accounts
     import orders
+    import promotions
     import search
 
     accounts.init_app(app)
     catalog.init_app(app)
     search.init_app(app)
     orders.init_app(app)
+    promotions.init_app(app)
 
     from marketplace.cli import init_app as init_cli
 

@@ -7,7 +7,7 @@ the server, from the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import MutableMapping
+from typing import Callable, MutableMapping
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -22,6 +22,11 @@ from orders.shipping import rates_for, shipping_cost
 
 SESSION_KEY = "cart"
 MAX_LINES = 100
+
+#: Other domains offer special prices through this hook (promotions: event prices while the
+#: event runs). Each takes product ids and returns {product_id: (unit_price_idr, source)}; the
+#: lowest of the tier price and the offered prices wins, and its source is kept on the order.
+PRICE_RULES: list[Callable[[list[int]], dict[int, tuple[int, str]]]] = []
 
 
 class Bag:
@@ -89,6 +94,25 @@ class UserBag(Bag):
         db.session.execute(sa.delete(CartItem).where(CartItem.user_id == self.user.id))
 
 
+class FixedBag(Bag):
+    """A one-off set of lines that is not anyone's cart (an accepted quote becomes an order)."""
+
+    def __init__(self, quantities: dict[int, int]):
+        self._quantities = dict(quantities)
+
+    def quantities(self) -> dict[int, int]:
+        return dict(self._quantities)
+
+    def put(self, product_id: int, quantity: int) -> None:
+        self._quantities[product_id] = quantity
+
+    def remove(self, product_id: int) -> None:
+        self._quantities.pop(product_id, None)
+
+    def clear(self) -> None:
+        """Nothing to clear: the buyer's own cart is left as it was."""
+
+
 def bag_for(user: User | None, session: MutableMapping) -> Bag:
     if user is not None and getattr(user, "is_authenticated", False):
         return UserBag(user)
@@ -153,6 +177,7 @@ class Line:
     unit_price_idr: int
     line_total_idr: int
     problem: str | None = None   # "out_of_stock", "below_moq", "unavailable"
+    source: str | None = None    # where a special price came from ("event:<slug>", "quote:<id>")
 
 
 @dataclass
@@ -184,14 +209,25 @@ class CartView:
         return not self.groups
 
 
-def build_cart(quantities: dict[int, int], address: dict | None = None) -> CartView:
-    """Price a cart from the database: tier prices, per-store subtotals, shipping (when the
-    address is known) and the total."""
+def build_cart(quantities: dict[int, int], address: dict | None = None,
+               fixed_prices: dict[int, tuple[int, str]] | None = None) -> CartView:
+    """Price a cart from the database: tier prices (or a better price a PRICE_RULES hook offers),
+    per-store subtotals, shipping (when the address is known) and the total.
+
+    `fixed_prices` ({product_id: (unit price, source)}) are agreed prices, such as an accepted
+    quote: they replace every other price and the minimum order quantity.
+    """
     if not quantities:
         return CartView([], 0, address is not None)
     products = db.session.scalars(
         sa.select(Product).where(Product.id.in_(quantities))
         .options(so.joinedload(Product.store), so.selectinload(Product.images))).all()
+    offers: dict[int, tuple[int, str]] = {}
+    for rule in PRICE_RULES:
+        for product_id, (price, source) in rule(list(quantities)).items():
+            if product_id not in offers or price < offers[product_id][0]:
+                offers[product_id] = (price, source)
+    fixed_prices = fixed_prices or {}
     by_store: dict[int, StoreGroup] = {}
     for product in sorted(products, key=lambda p: (p.store_id, p.id)):
         quantity = quantities[product.id]
@@ -200,11 +236,15 @@ def build_cart(quantities: dict[int, int], address: dict | None = None) -> CartV
             problem = "unavailable"
         elif quantity > product.stock:
             problem = "out_of_stock"
-        elif quantity < product.min_order_qty:
+        elif quantity < product.min_order_qty and product.id not in fixed_prices:
             problem = "below_moq"
-        unit = product.unit_price_for(quantity)
+        unit, source = product.unit_price_for(quantity), None
+        if product.id in fixed_prices:
+            unit, source = fixed_prices[product.id]
+        elif product.id in offers and offers[product.id][0] < unit:
+            unit, source = offers[product.id]
         group = by_store.setdefault(product.store_id, StoreGroup(product.store))
-        group.lines.append(Line(product, quantity, unit, unit * quantity, problem))
+        group.lines.append(Line(product, quantity, unit, unit * quantity, problem, source))
         group.subtotal_idr += unit * quantity
         group.weight_g += product.weight_g * quantity
     total = 0

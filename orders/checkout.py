@@ -97,9 +97,11 @@ def reserve_stock(product_id: int, quantity: int) -> bool:
 
 def place_checkout(buyer: User, bag: Bag, *, shipping_address, payment_method: str,
                    payment_method_id: str | None = None, idempotency_key: str | None = None,
-                   source: str | None = None) -> Checkout:
+                   source: str | None = None,
+                   fixed_prices: dict[int, tuple[int, str]] | None = None) -> Checkout:
     """Turn the buyer's cart into a paid-or-pending checkout with one order per store.
 
+    `fixed_prices` carries agreed prices (an accepted quote) into the same checkout path.
     Raises ValidationError (bad address, empty cart), Conflict `out_of_stock`, PaymentDeclined.
     """
     if idempotency_key:
@@ -113,7 +115,7 @@ def place_checkout(buyer: User, bag: Bag, *, shipping_address, payment_method: s
         raise ValidationError(fields={"payment_method": _l(
             "Pembayaran kartu belum tersedia; pilih transfer bank.")})
     address = clean_address(shipping_address)
-    cart = build_cart(bag.quantities(), address)
+    cart = build_cart(bag.quantities(), address, fixed_prices)
     if cart.empty:
         raise ValidationError(_l("Keranjang Anda kosong."), code="empty_cart")
     if any(line.product.store.owner_id == buyer.id for line in cart.lines):
@@ -145,7 +147,8 @@ def place_checkout(buyer: User, bag: Bag, *, shipping_address, payment_method: s
         order = Order(store_id=group.store.id, buyer_id=buyer.id, status=OrderStatus.PENDING_PAYMENT,
                       subtotal_idr=group.subtotal_idr, shipping_idr=group.shipping_idr,
                       discount_idr=0, total_idr=group.subtotal_idr + group.shipping_idr,
-                      weight_g=group.weight_g, shipping_zone=group.zone, source=source)
+                      weight_g=group.weight_g, shipping_zone=group.zone,
+                      source=source or next((l.source for l in group.lines if l.source), None))
         order.lines = [OrderLine(product_id=l.product.id, title=l.product.title, sku=l.product.sku,
                                  unit_price_idr=l.unit_price_idr, quantity=l.quantity,
                                  line_total_idr=l.line_total_idr, weight_g=l.product.weight_g)

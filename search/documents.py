@@ -16,8 +16,9 @@ from catalog.models import Category, Product, ProductStatus, Province, Regency, 
 from marketplace.extensions import db
 from marketplace.timeutil import as_utc
 
-#: Each takes a list of product ids and returns {product_id: {field: value}} to merge in.
-DOCUMENT_EXTENSIONS: list[Callable[[list[int]], dict[int, dict]]] = []
+#: Each takes a list of product ids and the session to read with, and returns
+#: {product_id: {field: value}} to merge in.
+DOCUMENT_EXTENSIONS: list[Callable[[list[int], so.Session], dict[int, dict]]] = []
 
 
 class Lookups:
@@ -92,11 +93,11 @@ def _product_query():
     )
 
 
-def _extend(docs: list[dict]) -> list[dict]:
+def _extend(docs: list[dict], session: so.Session) -> list[dict]:
     if DOCUMENT_EXTENSIONS and docs:
         ids = [d["id"] for d in docs]
         for extension in DOCUMENT_EXTENSIONS:
-            extra = extension(ids)
+            extra = extension(ids, session)
             for doc in docs:
                 doc.update(extra.get(doc["id"], {}))
     return docs
@@ -116,7 +117,7 @@ def documents_for(product_ids: Iterable[int], session: so.Session | None = None
         products = session.scalars(_product_query().where(Product.id.in_(chunk))).all()
         docs.extend(build_document(p, lookups) for p in products)
     found = {d["id"] for d in docs}
-    return _extend(docs), [i for i in ids if i not in found]
+    return _extend(docs, session), [i for i in ids if i not in found]
 
 
 def product_ids_of_stores(store_ids: Iterable[int], session: so.Session | None = None) -> list[int]:
@@ -152,7 +153,7 @@ def stream_documents(batch_size: int = 1000) -> Iterator[dict]:
                 _product_query().where(Product.id > last_id).limit(batch_size)).all()
             if not products:
                 return
-            docs = _extend([build_document(p, lookups) for p in products])
+            docs = _extend([build_document(p, lookups) for p in products], session)
             last_id = products[-1].id
             session.expunge_all()  # the batch is serialised; let it go
             yield from docs

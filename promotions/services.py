@@ -1,0 +1,462 @@
+"""Promotion events: the officer's life cycle, applications and curation, buyer registrations.
+
+Trade (RFQs, quotes, meetings) is in promotions/trade.py; the report in promotions/report.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from catalog import validation as v
+from catalog.models import Category, Product, ProductStatus, Store
+from catalog.signals import products_changed
+from marketplace.accounts.models import User
+from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
+from marketplace.extensions import db
+from marketplace.timeutil import as_utc, utcnow
+from promotions.models import (Application, ApplicationProduct, ApplicationStatus, BuyerType, Event,
+                               EventHistory, EventKind, EventProduct, EventStatus as S, Registration)
+
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset[str]
+    target: str
+
+
+MOVES: dict[str, Move] = {
+    "open": Move(frozenset({S.DRAFT}), S.OPEN),
+    "curate": Move(frozenset({S.OPEN}), S.CURATION),
+    "publish": Move(frozenset({S.CURATION}), S.PUBLISHED),
+    "start": Move(frozenset({S.PUBLISHED}), S.LIVE),
+    "close": Move(frozenset({S.LIVE}), S.CLOSED),
+    "cancel": Move(frozenset({S.DRAFT, S.OPEN, S.CURATION, S.PUBLISHED}), S.CANCELLED),
+}
+
+#: statuses in which anyone may see the event
+PUBLIC = {S.OPEN, S.PUBLISHED, S.LIVE, S.CLOSED}
+
+
+def require_officer(actor: User | None) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        from marketplace.errors import Unauthorized
+
+        raise Unauthorized()
+    if not actor.is_officer:
+        raise Forbidden()
+
+
+def _parse_time(value, tz: ZoneInfo, name: str, errors: dict) -> datetime | None:
+    """An ISO 8601 time; without an offset it is read in the event's own zone."""
+    if value in (None, ""):
+        errors[name] = _l("Wajib diisi.")
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            errors[name] = _l("Tanggal dan jam tidak valid (contoh 2026-12-10T09:00).")
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(timezone.utc)
+
+
+def _clean_event(data: dict, *, partial: bool, current: Event | None = None) -> dict:
+    clean, errors = {}, {}
+
+    def take(name, fn):
+        if partial and name not in data:
+            return
+        try:
+            clean[name] = fn(data.get(name))
+        except v.FieldError as exc:
+            errors[name] = exc.message
+
+    take("title", lambda x: v.clean_text(x, required=True, min_len=5, max_len=160))
+    take("title_en", lambda x: v.clean_text(x, required=False, max_len=160))
+    take("description", lambda x: v.clean_text(x, required=True, min_len=10, max_len=20000))
+    take("description_en", lambda x: v.clean_text(x, required=False, max_len=20000))
+    take("venue", lambda x: v.clean_text(x, required=False, max_len=200))
+    take("online_url", lambda x: v.clean_text(x, required=False, max_len=300))
+    take("exhibitor_quota", lambda x: v.clean_int(x if x not in (None, "") else 50, minimum=1,
+                                                  maximum=10000))
+    if not partial or "kind" in data:
+        try:
+            clean["kind"] = EventKind(str(data.get("kind") or "")).value
+        except ValueError:
+            errors["kind"] = _l("Pilih jenis acara.")
+    tz_name = data.get("timezone") or (current.timezone if current else "Asia/Jakarta")
+    try:
+        tz = ZoneInfo(str(tz_name))
+        if not partial or "timezone" in data:
+            clean["timezone"] = str(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = _l("Zona waktu tidak dikenal.")
+        tz = ZoneInfo("Asia/Jakarta")
+    for name in ("starts_at", "ends_at"):
+        if not partial or name in data:
+            clean[name] = _parse_time(data.get(name), tz, name, errors)
+    if not partial or "application_deadline" in data:
+        if data.get("application_deadline"):
+            clean["application_deadline"] = _parse_time(data["application_deadline"], tz,
+                                                        "application_deadline", errors)
+        else:
+            clean["application_deadline"] = None
+    starts = clean.get("starts_at") or (as_utc(current.starts_at) if current else None)
+    ends = clean.get("ends_at") or (as_utc(current.ends_at) if current else None)
+    if starts and ends and ends <= starts and "ends_at" not in errors:
+        errors["ends_at"] = _l("Selesai harus sesudah mulai.")
+    deadline = clean.get("application_deadline")
+    if deadline and starts and deadline > starts:
+        errors["application_deadline"] = _l("Batas pendaftaran harus sebelum acara mulai.")
+    if not partial or "target_markets" in data:
+        markets = data.get("target_markets") or []
+        if isinstance(markets, str):
+            markets = [m for m in re.split(r"[,\s]+", markets) if m]
+        markets = [str(m).strip().upper() for m in markets] if isinstance(markets, list) else None
+        if markets is None or not all(COUNTRY.match(m) for m in markets):
+            errors["target_markets"] = _l("Kode negara dua huruf, dipisah koma (mis. JP, SG, NL).")
+        else:
+            clean["target_markets"] = sorted(set(markets))
+    if not partial or "categories" in data:
+        cats = data.get("categories") or []
+        if isinstance(cats, str):
+            cats = [c for c in re.split(r"[,\s]+", cats) if c]
+        known = set(db.session.scalars(sa.select(Category.slug)))
+        if not isinstance(cats, list) or not all(c in known for c in cats):
+            errors["categories"] = _l("Kategori tidak dikenal.")
+        else:
+            clean["categories"] = list(dict.fromkeys(cats))
+    if errors:
+        raise ValidationError(fields=errors)
+    return clean
+
+
+def _unique_slug(title: str) -> str:
+    base = v.slugify(title)[:70] or "acara"
+    slug, n = base, 1
+    while db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_event(data: dict, *, actor: User) -> Event:
+    """A new event, in draft, by a trade officer."""
+    require_officer(actor)
+    clean = _clean_event(data, partial=False)
+    event = Event(slug=_unique_slug(clean["title"]), created_by_id=actor.id, **clean)
+    event.history.append(EventHistory(status=S.DRAFT, action="create", actor_id=actor.id))
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, data: dict, *, actor: User) -> Event:
+    require_officer(actor)
+    if event.status in (S.CLOSED, S.CANCELLED):
+        raise Conflict(_l("Acara yang sudah selesai atau batal tidak dapat diubah."), code="event_closed")
+    for key, value in _clean_event(data, partial=True, current=event).items():
+        setattr(event, key, value)
+    db.session.flush()
+    _reindex_event_products(event)
+    return event
+
+
+def transition_event(event: Event, action: str, *, actor: User) -> Event:
+    """Move an event along draft -> open -> curation -> published -> live -> closed (or cancel)."""
+    require_officer(actor)
+    move = MOVES.get(action)
+    if move is None:
+        raise ValidationError(fields={"action": _l("Tindakan tidak dikenal.")})
+    if event.status not in move.sources:
+        raise Conflict(_l("Acara berstatus %(status)s tidak dapat dipindah dengan tindakan ini.",
+                          status=event.status), code="invalid_transition")
+    event.status = move.target
+    event.history.append(EventHistory(status=move.target, action=action, actor_id=actor.id))
+    db.session.flush()
+    _reindex_event_products(event)
+    return event
+
+
+def visible_event(slug: str, viewer: User | None) -> Event:
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound()
+    if event.status not in PUBLIC and not (viewer is not None and getattr(viewer, "is_authenticated", False)
+                                           and viewer.is_officer):
+        raise NotFound()
+    return event
+
+
+def list_events(viewer: User | None, *, status: str | None = None, kind: str | None = None) -> sa.Select:
+    stmt = sa.select(Event)
+    if not (viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_officer):
+        stmt = stmt.where(Event.status.in_(PUBLIC))
+    if status:
+        stmt = stmt.where(Event.status == status)
+    if kind:
+        stmt = stmt.where(Event.kind == kind)
+    return stmt.order_by(Event.starts_at.desc(), Event.id.desc())
+
+
+# --- applications and curation ----------------------------------------------------------------
+
+def _store_products(store: Store, product_ids) -> list[Product]:
+    if not isinstance(product_ids, list) or not product_ids:
+        raise ValidationError(fields={"product_ids": _l("Pilih minimal satu produk.")})
+    try:
+        ids = {int(i) for i in product_ids}
+    except (TypeError, ValueError):
+        raise ValidationError(fields={"product_ids": _l("Daftar produk tidak valid.")}) from None
+    products = db.session.scalars(sa.select(Product).where(
+        Product.id.in_(ids), Product.store_id == store.id,
+        Product.status == ProductStatus.ACTIVE)).all()
+    if len(products) != len(ids):
+        raise ValidationError(fields={"product_ids": _l("Pilih produk aktif dari toko Anda sendiri.")})
+    return products
+
+
+def apply(event: Event, store: Store, *, product_ids, pitch: str, actor: User) -> Application:
+    """A seller applies to exhibit with some of their products while applications are open."""
+    from catalog.services import require_owner
+
+    require_owner(store, actor)
+    if event.status != S.OPEN:
+        raise Conflict(_l("Pendaftaran peserta acara ini tidak sedang dibuka."), code="not_open")
+    if event.application_deadline and as_utc(event.application_deadline) < utcnow():
+        raise Conflict(_l("Batas pendaftaran sudah lewat."), code="deadline_passed")
+    if db.session.scalar(sa.select(Application.id).where(
+            Application.event_id == event.id, Application.store_id == store.id)) is not None:
+        raise Conflict(_l("Toko Anda sudah mendaftar ke acara ini."), code="already_applied")
+    products = _store_products(store, product_ids)
+    try:
+        pitch = v.clean_text(pitch, required=True, min_len=10, max_len=2000)
+    except v.FieldError as exc:
+        raise ValidationError(fields={"pitch": exc.message}) from None
+    application = Application(event_id=event.id, store_id=store.id, pitch=pitch)
+    application.products = [ApplicationProduct(product_id=p.id) for p in products]
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def _accepted_count(event: Event) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+        Application.event_id == event.id, Application.status == ApplicationStatus.ACCEPTED)) or 0
+
+
+def _add_products(event: Event, product_ids: list[int]) -> None:
+    existing = set(db.session.scalars(sa.select(EventProduct.product_id).where(
+        EventProduct.event_id == event.id)))
+    position = db.session.scalar(sa.select(sa.func.max(EventProduct.position)).where(
+        EventProduct.event_id == event.id)) or 0
+    for product_id in product_ids:
+        if product_id not in existing:
+            position += 1
+            db.session.add(EventProduct(event_id=event.id, product_id=product_id, position=position))
+    db.session.flush()
+    products_changed.send(None, product_ids=list(product_ids))
+
+
+def decide(application: Application, *, accept: bool, reason: str | None, actor: User) -> Application:
+    """The officer accepts (within the quota) or rejects an application, with a reason."""
+    require_officer(actor)
+    event = db.session.scalar(sa.select(Event).where(Event.id == application.event_id).with_for_update())
+    if event.status not in (S.OPEN, S.CURATION):
+        raise Conflict(_l("Keputusan hanya selama pendaftaran atau kurasi."), code="invalid_transition")
+    if application.status != ApplicationStatus.PENDING:
+        raise Conflict(_l("Pendaftaran ini sudah diputuskan."), code="already_decided")
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ValidationError(fields={"reason": _l("Tuliskan alasan penolakan.")})
+    if accept and _accepted_count(event) >= event.exhibitor_quota:
+        raise Conflict(_l("Kuota peserta sudah penuh."), code="quota_full")
+    application.status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.REJECTED
+    application.reason = reason or None
+    application.decided_by_id, application.decided_at = actor.id, utcnow()
+    db.session.flush()
+    if accept:
+        _add_products(event, [p.product_id for p in application.products])
+    _notify_store(application.store, "application_accepted" if accept else "application_rejected",
+                  event, reason=reason)
+    return application
+
+
+def invite(event: Event, store: Store, *, product_ids, actor: User) -> Application:
+    """The officer brings a store in directly: an accepted application marked as invited."""
+    require_officer(actor)
+    if event.status not in (S.DRAFT, S.OPEN, S.CURATION):
+        raise Conflict(_l("Undangan hanya sebelum acara diterbitkan."), code="invalid_transition")
+    if db.session.scalar(sa.select(Application.id).where(
+            Application.event_id == event.id, Application.store_id == store.id)) is not None:
+        raise Conflict(_l("Toko ini sudah terdaftar di acara ini."), code="already_applied")
+    if _accepted_count(event) >= event.exhibitor_quota:
+        raise Conflict(_l("Kuota peserta sudah penuh."), code="quota_full")
+    products = _store_products(store, product_ids)
+    application = Application(event_id=event.id, store_id=store.id, pitch="", invited=True,
+                              status=ApplicationStatus.ACCEPTED, decided_by_id=actor.id,
+                              decided_at=utcnow())
+    application.products = [ApplicationProduct(product_id=p.id) for p in products]
+    db.session.add(application)
+    db.session.flush()
+    _add_products(event, [p.id for p in products])
+    _notify_store(store, "invited", event)
+    return application
+
+
+def curate(event: Event, items: list[dict], *, actor: User) -> list[EventProduct]:
+    """Set the showcase: for each curated product its position, whether it is featured, and an
+    optional event price (valid only during the event)."""
+    require_officer(actor)
+    rows = {ep.product_id: ep for ep in db.session.scalars(
+        sa.select(EventProduct).where(EventProduct.event_id == event.id))}
+    errors = {}
+    for n, item in enumerate(items):
+        try:
+            product_id = int(item.get("product_id"))
+        except (TypeError, ValueError, AttributeError):
+            errors[f"items.{n}"] = _l("Produk tidak valid.")
+            continue
+        row = rows.get(product_id)
+        if row is None:
+            errors[f"items.{n}"] = _l("Produk ini bukan peserta acara.")
+            continue
+        if "position" in item:
+            row.position = v.clean_int(item["position"], minimum=0, maximum=100000)
+        if "featured" in item:
+            row.featured = v.clean_bool(item["featured"])
+        if "event_price_idr" in item:
+            price = item["event_price_idr"]
+            if price in (None, ""):
+                row.event_price_idr = None
+            else:
+                try:
+                    price = v.clean_price(price)
+                except v.FieldError as exc:
+                    errors[f"items.{n}.event_price_idr"] = exc.message
+                    continue
+                if price >= row.product.price_idr:
+                    errors[f"items.{n}.event_price_idr"] = _l("Harga acara harus di bawah harga biasa.")
+                    continue
+                row.event_price_idr = price
+    if errors:
+        raise ValidationError(fields=errors)
+    db.session.flush()
+    products_changed.send(None, product_ids=list(rows))
+    return sorted(rows.values(), key=lambda r: r.position)
+
+
+def event_products(event: Event) -> list[EventProduct]:
+    return list(db.session.scalars(
+        sa.select(EventProduct).where(EventProduct.event_id == event.id)
+        .order_by(EventProduct.featured.desc(), EventProduct.position)))
+
+
+def exhibitors(event: Event) -> list[Store]:
+    return list(db.session.scalars(
+        sa.select(Store).join(Application, Application.store_id == Store.id)
+        .where(Application.event_id == event.id, Application.status == ApplicationStatus.ACCEPTED)
+        .order_by(Store.name)))
+
+
+def applications_of_store(store: Store, *, actor: User) -> list[Application]:
+    from catalog.services import require_owner
+
+    require_owner(store, actor)
+    return list(db.session.scalars(sa.select(Application).where(Application.store_id == store.id)
+                                   .order_by(Application.created_at.desc())))
+
+
+def _reindex_event_products(event: Event) -> None:
+    ids = list(db.session.scalars(sa.select(EventProduct.product_id).where(
+        EventProduct.event_id == event.id)))
+    if ids:
+        products_changed.send(None, product_ids=ids)
+
+
+def _notify_store(store: Store, kind: str, event: Event, **extra) -> None:
+    from promotions.notify import notify_user
+
+    notify_user(store.owner_id, kind, event, **extra)
+
+
+# --- registrations -----------------------------------------------------------------------------
+
+def register(event: Event, user: User, data: dict) -> Registration:
+    """A buyer registers for a published or live event: domestic or export, company, country."""
+    if event.status not in (S.OPEN, S.PUBLISHED, S.LIVE):
+        raise Conflict(_l("Pendaftaran pembeli untuk acara ini tidak dibuka."), code="not_open")
+    errors = {}
+    try:
+        buyer_type = BuyerType(str(data.get("buyer_type") or "")).value
+    except ValueError:
+        errors["buyer_type"] = _l("Pilih pembeli dalam negeri atau ekspor.")
+        buyer_type = None
+    company = (data.get("company") or "").strip() if isinstance(data.get("company"), str) else ""
+    if not company:
+        errors["company"] = _l("Wajib diisi.")
+    country = str(data.get("country") or "").strip().upper()
+    if not COUNTRY.match(country):
+        errors["country"] = _l("Kode negara dua huruf (ISO), mis. ID, SG, JP.")
+    interests = data.get("interests") or ""
+    if isinstance(interests, list):
+        interests = ", ".join(str(i) for i in interests)
+    if errors:
+        raise ValidationError(fields=errors)
+    if db.session.scalar(sa.select(Registration.id).where(
+            Registration.event_id == event.id, Registration.user_id == user.id)) is not None:
+        raise Conflict(_l("Anda sudah terdaftar di acara ini."), code="already_registered")
+    row = Registration(event_id=event.id, user_id=user.id, buyer_type=buyer_type,
+                       company=company[:160], country=country, interests=str(interests)[:2000])
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def registration_of(event: Event, user: User) -> Registration | None:
+    return db.session.scalar(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id))
+
+
+# --- event prices (an orders.cart PRICE_RULES hook) ---------------------------------------------
+
+def event_prices(product_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """The event prices valid right now for these products: the event is published or live and
+    the current moment is between its start and end."""
+    if not product_ids:
+        return {}
+    now = utcnow()
+    rows = db.session.execute(
+        sa.select(EventProduct.product_id, EventProduct.event_price_idr, Event.slug)
+        .join(Event, Event.id == EventProduct.event_id)
+        .where(EventProduct.product_id.in_(product_ids), EventProduct.event_price_idr.is_not(None),
+               Event.status.in_((S.PUBLISHED, S.LIVE)), Event.starts_at <= now,
+               Event.ends_at >= now)).all()
+    offers: dict[int, tuple[int, str]] = {}
+    for product_id, price, slug in rows:
+        if product_id not in offers or price < offers[product_id][0]:
+            offers[product_id] = (price, f"event:{slug}")
+    return offers
+
+
+def events_of_products(product_ids: list[int], session=None) -> dict[int, dict]:
+    """Search document extension: the public events each product is curated in."""
+    rows = (session or db.session).execute(
+        sa.select(EventProduct.product_id, Event.slug).join(Event, Event.id == EventProduct.event_id)
+        .where(EventProduct.product_id.in_(product_ids),
+               Event.status.in_((S.OPEN, S.CURATION, S.PUBLISHED, S.LIVE)))).all()
+    out: dict[int, dict] = {}
+    for product_id, slug in rows:
+        out.setdefault(product_id, {"events": []})["events"].append(slug)
+    return out

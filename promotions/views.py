@@ -1,0 +1,2 @@
+"""Promotion pages (being built)."""
+from promotions import bp  # noqa: F401
