@@ -45,8 +45,12 @@ def add_image(product: Product, data: bytes, *, actor: User) -> ProductImage:
     return image
 
 
-def store_image(product_id: int, data: bytes) -> ProductImage:
-    """Validate and write the files for one picture; returns an unsaved ProductImage."""
+def store_image(product_id: int, data: bytes, *, folder: str | None = None) -> ProductImage:
+    """Validate and write the files for one picture; returns an unsaved ProductImage.
+
+    Pictures go under `products/<product_id>/` (public, served by /media); a `folder` starting
+    with `private/` keeps them out of /media (payment receipts).
+    """
     max_bytes = current_app.config["MAX_IMAGE_BYTES"]
     if not data:
         raise ValidationError(fields={"image": _l("Pilih berkas foto.")})
@@ -70,7 +74,8 @@ def store_image(product_id: int, data: bytes) -> ProductImage:
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise ValidationError(fields={"image": _l("Berkas ini bukan foto JPEG, PNG atau WebP yang utuh.")}) from None
 
-    folder = _root() / "products" / str(product_id)
+    rel = folder or f"products/{product_id}"
+    folder = _root() / rel
     folder.mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex
     main = img.copy()
@@ -80,7 +85,6 @@ def store_image(product_id: int, data: bytes) -> ProductImage:
     thumb_path = folder / f"{name}-thumb.webp"
     main.save(main_path, "WEBP", quality=85, method=4)
     thumb.save(thumb_path, "WEBP", quality=80, method=4)
-    rel = f"products/{product_id}"
     return ProductImage(
         path=f"{rel}/{name}.webp", thumb_path=f"{rel}/{name}-thumb.webp",
         content_type="image/webp", width=main.width, height=main.height,

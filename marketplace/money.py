@@ -63,9 +63,16 @@ def set_rate(currency: str, idr_per_unit, valid_on: date, *, actor) -> ExchangeR
     return row
 
 
+def today_wib() -> date:
+    """Today's date in Indonesia's western time (WIB), the day rates are set for."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Jakarta")).date()
+
+
 def current_rate(currency: str, on: date | None = None) -> ExchangeRate | None:
-    """The latest rate for `currency` valid on `on` (today by default)."""
-    on = on or utcnow().date()
+    """The latest rate for `currency` valid on `on` (today in WIB by default)."""
+    on = on or today_wib()
     return db.session.scalar(
         sa.select(ExchangeRate).where(ExchangeRate.currency == currency.upper(),
                                       ExchangeRate.valid_on <= on)

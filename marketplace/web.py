@@ -42,8 +42,8 @@ def set_language():
 def media(filename: str):
     """Serve an uploaded file with long-lived cache headers."""
     root = current_app.config["UPLOAD_DIR"]
-    if safe_join(root, filename) is None:
-        abort(404)
+    if safe_join(root, filename) is None or filename.startswith("private/"):
+        abort(404)  # private files (payment receipts) are served by their own checked routes
     response = send_from_directory(root, filename, max_age=MEDIA_MAX_AGE)
     response.headers["Cache-Control"] = f"public, max-age={MEDIA_MAX_AGE}, immutable"
     response.headers["X-Content-Type-Options"] = "nosniff"

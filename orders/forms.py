@@ -232,6 +232,16 @@ class ExchangeRateForm(FlaskForm):
                                                                      "placeholder": "15875"})
     valid_on = StringField(_l("Berlaku mulai"), render_kw={"type": "date"})
 
+    def rate_value(self) -> str:
+        """The rate as `set_rate` reads it: Indonesian "15.875,50" and plain "15875.5" both work
+        (a dot followed by three digits is a thousands separator)."""
+        text = (self.idr_per_unit.data or "").strip().replace(" ", "")
+        if "," in text:
+            return text.replace(".", "").replace(",", ".")
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            return text.replace(".", "")
+        return text
+
 
 class CurrencyForm(FlaskForm):
     """The display currency switch in the header (IDR or one of DISPLAY_CURRENCIES)."""

@@ -85,7 +85,6 @@ class Checkout(db.Model):
     payment_method: so.Mapped[str] = so.mapped_column(sa.String(20))
     payment_status: so.Mapped[str] = so.mapped_column(sa.String(20), default=PaymentStatus.PENDING)
     total_idr: so.Mapped[int] = so.mapped_column(BigInt)
-    currency_display: so.Mapped[str | None] = so.mapped_column(sa.String(3))
     stripe_payment_intent_id: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     stripe_client_secret: so.Mapped[str | None] = so.mapped_column(sa.String(128))
     #: the client's Idempotency-Key: the same key places the same checkout once

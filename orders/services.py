@@ -129,7 +129,7 @@ def attach_transfer_proof(order: Order, data: bytes, *, actor: User) -> None:
         raise Conflict(_l("Pesanan ini tidak dibayar dengan transfer bank."), code="not_transfer")
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_l("Pesanan ini tidak menunggu pembayaran."), code="invalid_transition")
-    image = store_image(f"transfers/{order.id}", data)
+    image = store_image(order.id, data, folder=f"private/transfers/{order.id}")
     order.transfer_proof_path = image.path
     notify(order.store.owner_id, "transfer_proof", order)
     db.session.flush()
@@ -212,3 +212,33 @@ def reconcile(limit: int | None = None) -> dict[str, int]:
 
 def new_reference() -> str:
     return uuid.uuid4().hex
+
+
+# --- added for the order pages (orders/views.py) ---------------------------------------------
+
+def checkout_for(checkout_id: int, actor: User) -> Checkout:
+    """One of the actor's own checkouts (its buyer); anyone else gets 'not found'."""
+    checkout = db.session.get(Checkout, checkout_id)
+    if checkout is None or actor is None or checkout.buyer_id != actor.id:
+        raise NotFound()
+    return checkout
+
+
+def order_counts_by_status(store: Store, *, actor: User) -> dict[str, int]:
+    """How many of the store's orders are in each status (its owner only), every status keyed."""
+    from catalog.services import require_owner
+
+    require_owner(store, actor)
+    counts = {status.value: 0 for status in OrderStatus}
+    counts.update(db.session.execute(
+        sa.select(Order.status, sa.func.count()).where(Order.store_id == store.id)
+        .group_by(Order.status)).all())
+    return counts
+
+
+def user_notifications(user: User) -> sa.Select:
+    """The user's in-app notifications, newest first (render them with notifications.render)."""
+    from orders.models import Notification
+
+    return (sa.select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc()))

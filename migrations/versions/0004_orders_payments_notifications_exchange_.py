@@ -31,7 +31,6 @@ def upgrade():
     sa.Column('payment_method', sa.String(length=20), nullable=False),
     sa.Column('payment_status', sa.String(length=20), nullable=False),
     sa.Column('total_idr', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('currency_display', sa.String(length=3), nullable=True),
     sa.Column('stripe_payment_intent_id', sa.String(length=64), nullable=True),
     sa.Column('stripe_client_secret', sa.String(length=128), nullable=True),
     sa.Column('idempotency_key', sa.String(length=80), nullable=True),

@@ -140,3 +140,31 @@ def parse_webhook(payload: bytes, signature: str | None) -> WebhookEvent:
         raise BadSignature(str(exc)) from exc
     obj = event.data.object
     return WebhookEvent(id=event.id, type=event.type, object_id=obj.id, object=obj.to_dict())
+
+
+def create_test_payment_method(number: str, exp_month: int, exp_year: int, cvc: str) -> str:
+    """A PaymentMethod id for a TEST card on the local Stripe-compatible server; never real cards.
+
+    In production the browser hands card data to Stripe.js and only the resulting `pm_...` id
+    reaches us. With STRIPE_API_BASE set (localstripe in development and tests) there is no
+    Stripe.js, so the checkout page's card.js posts the test card here instead (the
+    `orders.test_card` route, which exists only then). Refuses whenever STRIPE_API_BASE is not
+    set, so this can never forward real card numbers to Stripe.
+    """
+    from flask_babel import lazy_gettext as _l
+
+    from marketplace.errors import ValidationError
+
+    if not current_app.config.get("STRIPE_API_BASE"):
+        raise PaymentsUnavailable("Test cards need the local Stripe API (STRIPE_API_BASE).")
+    card = {"number": "".join(str(number or "").split()), "exp_month": exp_month,
+            "exp_year": exp_year, "cvc": str(cvc or "").strip()}
+    try:
+        pm = _client().v1.payment_methods.create({"type": "card", "card": card})
+    except (stripe.CardError, stripe.InvalidRequestError) as exc:
+        raise ValidationError(_l("Data kartu uji tidak valid: %(reason)s",
+                                 reason=exc.user_message or str(exc)),
+                              fields={"card": _l("Data kartu uji tidak valid.")}) from exc
+    except stripe.StripeError as exc:
+        raise PaymentsUnavailable(f"Stripe: {exc.user_message or exc}") from exc
+    return pm.id

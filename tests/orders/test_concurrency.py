@@ -24,7 +24,7 @@ def test_fifty_concurrent_checkouts_over_ten_units_make_exactly_ten_orders(app, 
     db.session.commit()
     buyer_ids = [b.id for b in buyers]
 
-    start = threading.Barrier(len(buyer_ids))
+    start = threading.Barrier(len(buyer_ids), timeout=60)
     outcomes: list[str] = []
     lock = threading.Lock()
 
