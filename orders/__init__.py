@@ -10,7 +10,8 @@ def init_app(app):
 
     from marketplace.accounts.views import KEPT_ON_LOGIN
     from marketplace.extensions import csrf
-    from orders import api, cli, models, views, webhooks_view  # noqa: F401  (register on import)
+    from orders import (api, cart_views, cli, models, order_views, views,  # noqa: F401
+                        webhooks_view)  # (routes register on import)
     from orders.cart import SESSION_KEY, GuestBag, merge_guest_cart
 
     app.register_blueprint(bp)

@@ -1,0 +1,179 @@
+"""Order pages: the buyer's and the seller's orders, an order with its actions, transfer proofs
+and refunds.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for)
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from catalog import services as catalog_services
+from marketplace.errors import DomainError, ValidationError
+from marketplace.extensions import db
+from marketplace.i18n import rupiah
+from marketplace.web import safe_next
+from orders import bp, services, state
+from orders.forms import (ConfirmTransferForm, OrderActionForm, RefundForm, TransferProofForm,
+                          apply_errors, parse_rupiah)
+from orders.models import OrderStatus, PaymentMethod
+from orders.views import ACTION_DONE, _flash_failure, _me, _paginate
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+@bp.get("/pesanan")
+@login_required
+def my_orders():
+    """The buyer's orders, newest first."""
+    return render_template("orders/my_orders.html", page=_paginate(services.buyer_orders(_me())))
+
+
+@bp.get("/jual/pesanan")
+@login_required
+def store_orders():
+    """The seller's orders, filterable by status, newest first."""
+    me = _me()
+    store = catalog_services.store_of(me)
+    if store is None:
+        return redirect(url_for("catalog.store_new"))
+    status = request.args.get("status") or None
+    if status not in {s.value for s in OrderStatus}:
+        status = None
+    return render_template("orders/store_orders.html", store=store, status=status,
+                           counts=services.order_counts_by_status(store, actor=me),
+                           page=_paginate(services.store_orders(store, actor=me, status=status)))
+
+
+def _render_order(order, *, action_form=None, refund_form=None):
+    me = _me()
+    actions = state.allowed_actions(order, me)
+    forms = {a: OrderActionForm(formdata=None, action=a) for a in actions}
+    if action_form is not None and action_form.action.data in forms:
+        forms[action_form.action.data] = action_form
+    role = state.role_of(order, me)
+    checkout = order.checkout
+    transfer = checkout.payment_method == PaymentMethod.BANK_TRANSFER
+    pending = order.status == OrderStatus.PENDING_PAYMENT
+    paid = any(e.action == "pay" for e in order.events)
+    return render_template(
+        "orders/order.html", order=order, checkout=checkout, role=role, forms=forms,
+        can_upload_proof=role == state.BUYER and transfer and pending,
+        can_confirm_transfer=role == state.SELLER and transfer and pending,
+        can_refund=role in (state.SELLER, state.ADMIN) and paid
+        and order.total_idr > order.refunded_idr,
+        proof_form=TransferProofForm(formdata=None), confirm_form=ConfirmTransferForm(formdata=None),
+        refund_form=refund_form or RefundForm(formdata=None))
+
+
+@bp.get("/pesanan/<int:order_id>")
+@login_required
+def order_page(order_id: int):
+    """An order for its buyer or its seller: lines, money, address, history and next steps."""
+    return _render_order(services.order_for(order_id, _me()))
+
+
+@bp.post("/pesanan/<int:order_id>/aksi")
+@login_required
+def order_action(order_id: int):
+    """Move the order (accept, pack, ship, deliver, complete, cancel) through services.act."""
+    me = _me()
+    order = services.order_for(order_id, me)
+    form = OrderActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    action = form.action.data
+    try:
+        services.act(order, action, actor=me, reason=form.reason.data,
+                     courier=form.courier.data, tracking_number=form.tracking_number.data)
+    except ValidationError as exc:
+        db.session.rollback()
+        for message in apply_errors(form, exc):
+            flash(message, "error")
+        flash(_("Periksa kembali isian yang ditandai."), "error")
+        return _render_order(services.order_for(order_id, me), action_form=form)
+    except DomainError as exc:
+        _flash_failure(exc)
+    else:
+        db.session.commit()
+        flash(ACTION_DONE.get(action, _("Tersimpan.")), "success")
+    return redirect(url_for("orders.order_page", order_id=order_id))
+
+
+@bp.post("/pesanan/<int:order_id>/bukti-transfer")
+@login_required
+def transfer_proof(order_id: int):
+    """The buyer uploads a photo of the bank transfer for the seller to check."""
+    me = _me()
+    order = services.order_for(order_id, me)
+    form = TransferProofForm()
+    back = safe_next(form.next.data, url_for("orders.order_page", order_id=order_id))
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.attach_transfer_proof(order, form.upload(), actor=me)
+    except DomainError as exc:
+        _flash_failure(exc)
+    else:
+        db.session.commit()
+        flash(_("Bukti transfer terkirim. Penjual akan memeriksa dan mengonfirmasi pembayaran."),
+              "success")
+    return redirect(back)
+
+
+@bp.get("/pesanan/<int:order_id>/bukti-transfer")
+@login_required
+def transfer_proof_image(order_id: int):
+    """The transfer photo, for the order's buyer and seller only (never cached publicly)."""
+    order = services.order_for(order_id, _me())
+    if not order.transfer_proof_path:
+        abort(404)
+    path = Path(order.transfer_proof_path)
+    response = send_from_directory(Path(current_app.config["UPLOAD_DIR"]) / path.parent, path.name,
+                                   max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/pesanan/<int:order_id>/konfirmasi-transfer")
+@login_required
+def confirm_transfer(order_id: int):
+    """The seller confirms the transfer arrived: the order is paid."""
+    me = _me()
+    order = services.order_for(order_id, me)
+    if not ConfirmTransferForm().validate_on_submit():
+        abort(400)
+    try:
+        services.confirm_transfer(order, actor=me)
+    except DomainError as exc:
+        _flash_failure(exc)
+    else:
+        db.session.commit()
+        flash(_("Pembayaran dikonfirmasi. Pesanan siap diproses."), "success")
+    return redirect(url_for("orders.order_page", order_id=order_id))
+
+
+@bp.post("/pesanan/<int:order_id>/pengembalian-dana")
+@login_required
+def refund(order_id: int):
+    """The seller gives back part or all of a paid order (card refunds go through Stripe)."""
+    me = _me()
+    order = services.order_for(order_id, me)
+    form = RefundForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        made = services.refund_order(order, parse_rupiah(form.amount_idr.data),
+                                     reason=form.reason.data or "", actor=me)
+    except ValidationError as exc:
+        db.session.rollback()
+        for message in apply_errors(form, exc):
+            flash(message, "error")
+        return _render_order(services.order_for(order_id, me), refund_form=form)
+    except DomainError as exc:
+        _flash_failure(exc)
+    else:
+        db.session.commit()
+        flash(_("Dana %(amount)s dikembalikan ke pembeli.", amount=rupiah(made.amount_idr)), "success")
+    return redirect(url_for("orders.order_page", order_id=order_id))
