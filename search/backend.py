@@ -97,6 +97,18 @@ def price_bucket_value(low: int, high: int | None) -> str:
 
 
 def price_bucket_label(low: int, high: int | None) -> str:
+    from flask_babel import get_locale
+
+    key = (str(get_locale() or "id"), low, high)
+    if key not in _bucket_labels:
+        _bucket_labels[key] = _price_bucket_label(low, high)
+    return _bucket_labels[key]
+
+
+_bucket_labels: dict[tuple, str] = {}
+
+
+def _price_bucket_label(low: int, high: int | None) -> str:
     from flask_babel import gettext as _
 
     from marketplace.i18n import rupiah
@@ -165,12 +177,27 @@ def recently_down(backend: SearchBackend) -> bool:
     return _down_until.get(backend.name, 0) > time.monotonic()
 
 
+_labels_cache: dict[str, tuple[float, FacetLabels]] = {}
+LABELS_TTL = 60.0
+
+
+def facet_labels(lang: str) -> FacetLabels:
+    """Facet labels per language, cached in the process for a minute (reference data), so a
+    search needs no database round trip."""
+    now = time.monotonic()
+    cached = _labels_cache.get(lang)
+    if cached is None or cached[0] < now:
+        cached = (now + LABELS_TTL, FacetLabels(lang))
+        _labels_cache[lang] = cached
+    return cached[1]
+
+
 def run_search(query: SearchQuery) -> SearchResult:
     """Answer with Elasticsearch when it is configured and up, else with the embedded backend.
 
     A fall back from a configured Elasticsearch is marked `degraded`, so pages can say so.
     """
-    labels = FacetLabels(query.lang)
+    labels = facet_labels(query.lang)
     es = elasticsearch_backend()
     degraded = False
     if es is not None:
@@ -211,6 +238,7 @@ def forget_backends() -> None:
             close()
     _backends.clear()
     _down_until.clear()
+    _labels_cache.clear()
 
 
 def iter_chunks(items: Iterable, size: int):

@@ -88,7 +88,8 @@ def _product_query():
     return (
         sa.select(Product)
         .where(Product.status == ProductStatus.ACTIVE)
-        .options(so.joinedload(Product.store), so.selectinload(Product.images))
+        .options(so.joinedload(Product.store), so.selectinload(Product.images),
+                 so.lazyload(Product.tiers))  # documents carry no tiers: do not load them
         .order_by(Product.id)
     )
 

@@ -349,6 +349,10 @@ class ElasticsearchBackend(SearchBackend):
             "_source": {"excludes": ["suggest", "store_facet"]},
         }
         if query.q:
+            # asked in the same round trip; used only when nothing matches
+            body["suggest"] = {"text": query.q, "words": {"term": {
+                "field": "title.plain", "suggest_mode": "missing", "min_word_length": 3,
+                "prefix_length": 0}}}
             body["highlight"] = {
                 "pre_tags": ["<em>"], "post_tags": ["</em>"], "encoder": "html",
                 "require_field_match": False,
@@ -371,7 +375,7 @@ class ElasticsearchBackend(SearchBackend):
         result = SearchResult(items, total, query.page, query.per_page,
                               self._facets(response["aggregations"], labels), self.name)
         if total == 0 and query.q:
-            result.did_you_mean = self._did_you_mean(query.q)
+            result.did_you_mean = self._did_you_mean(response.get("suggest", {}).get("words", []))
         return result
 
     @staticmethod
@@ -398,16 +402,10 @@ class ElasticsearchBackend(SearchBackend):
                                         "count": b["doc_count"]})
         return facets
 
-    def _did_you_mean(self, q: str) -> str | None:
-        body = {"suggest": {"text": q, "words": {"term": {
-            "field": "title.plain", "suggest_mode": "missing", "min_word_length": 3,
-            "prefix_length": 0}}}}
-        try:
-            response = self.client.search(index=self.alias, body={"size": 0, **body})
-        except _UNAVAILABLE as exc:
-            raise BackendUnavailable(str(exc)) from exc
+    def _did_you_mean(self, entries: list[dict]) -> str | None:
+        """A corrected query from the term suggestions, if it finds something."""
         words, changed = [], False
-        for entry in response["suggest"]["words"]:
+        for entry in entries:
             if entry["options"]:
                 words.append(entry["options"][0]["text"])
                 changed = True
@@ -416,7 +414,10 @@ class ElasticsearchBackend(SearchBackend):
         if not changed:
             return None
         suggestion = " ".join(words)
-        check = self.client.count(index=self.alias, body={"query": self._text_query(suggestion)})
+        try:
+            check = self.client.count(index=self.alias, body={"query": self._text_query(suggestion)})
+        except _UNAVAILABLE as exc:
+            raise BackendUnavailable(str(exc)) from exc
         return suggestion if check["count"] else None
 
     def suggest(self, text: str, limit: int = 6) -> list[dict]:
