@@ -7,12 +7,14 @@ and every field a filter or facet needs. `DOCUMENT_EXTENSIONS` lets other domain
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from catalog.models import Category, Product, ProductStatus, Province, Regency, Store
+from catalog.models import (Category, Product, ProductImage, ProductStatus, Province, Regency,
+                            Store)
 from marketplace.extensions import db
 from marketplace.timeutil import as_utc
 
@@ -143,18 +145,48 @@ def count_active() -> int:
         sa.select(sa.func.count()).select_from(Product).where(Product.status == ProductStatus.ACTIVE))
 
 
-def stream_documents(batch_size: int = 1000) -> Iterator[dict]:
-    """Every active product's document, read in keyset-paged batches: never the whole catalog
-    in memory."""
+_FIRST_THUMB = (
+    sa.select(ProductImage.thumb_path).where(ProductImage.product_id == Product.id)
+    .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
+)
+_STREAM_COLUMNS = (
+    Product.id, Product.title, Product.title_en, Product.description, Product.description_en,
+    Product.category_id, Product.price_idr, Product.min_order_qty, Product.stock, Product.halal,
+    Product.export_ready, Product.sold_count, Product.created_at, Product.updated_at,
+    Store.slug.label("store_slug"), Store.name.label("store_name"),
+    Store.verified_at.label("store_verified_at"), Store.scale.label("store_scale"),
+    Store.province_code.label("store_province"), Store.regency_code.label("store_regency"),
+    Store.updated_at.label("store_updated_at"), _FIRST_THUMB.label("thumb"),
+)
+
+
+def _as_product(row) -> SimpleNamespace:
+    """A plain row shaped like the Product that build_document reads (no ORM objects: the bulk
+    reindex reads rows several times faster this way)."""
+    store = SimpleNamespace(slug=row.store_slug, name=row.store_name,
+                            verified_at=row.store_verified_at, scale=row.store_scale,
+                            province_code=row.store_province, regency_code=row.store_regency,
+                            updated_at=row.store_updated_at)
+    images = [SimpleNamespace(thumb_path=row.thumb)] if row.thumb else []
+    return SimpleNamespace(**{c: getattr(row, c) for c in (
+        "id", "title", "title_en", "description", "description_en", "category_id", "price_idr",
+        "min_order_qty", "stock", "halal", "export_ready", "sold_count", "created_at",
+        "updated_at")}, store=store, images=images)
+
+
+def stream_documents(batch_size: int = 2000) -> Iterator[dict]:
+    """Every active product's document, read in keyset-paged batches of plain rows: never the
+    whole catalog in memory."""
     with so.Session(db.engine) as session:
         lookups = Lookups(session)
         last_id = 0
         while True:
-            products = session.scalars(
-                _product_query().where(Product.id > last_id).limit(batch_size)).all()
-            if not products:
+            rows = session.execute(
+                sa.select(*_STREAM_COLUMNS).join(Store, Store.id == Product.store_id)
+                .where(Product.status == ProductStatus.ACTIVE, Product.id > last_id)
+                .order_by(Product.id).limit(batch_size)).all()
+            if not rows:
                 return
-            docs = _extend([build_document(p, lookups) for p in products], session)
-            last_id = products[-1].id
-            session.expunge_all()  # the batch is serialised; let it go
+            docs = _extend([build_document(_as_product(r), lookups) for r in rows], session)
+            last_id = rows[-1].id
             yield from docs

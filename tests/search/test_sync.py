@@ -129,3 +129,14 @@ def test_live_changes_during_a_reindex_reach_the_new_index(app, client, db, make
     es.reindex(stream_with_a_change_midway(), 24, catch_up=documents.changed_since)
     titles = [i["title"] for i in search(client, q="tenong")["items"]]
     assert titles == ["Teh Hijau Way Tenong"]
+
+
+def test_bulk_stream_and_live_documents_are_the_same(app, db, make_user, backend_name):
+    """The reindex reads plain rows, the dispatcher ORM objects: both must build one document."""
+    from search.documents import documents_for, stream_documents
+
+    ids = build_catalog(make_user)
+    streamed = {d["id"]: d for d in stream_documents(batch_size=7)}
+    live, gone = documents_for(ids.values())
+    assert gone == [] and len(streamed) == len(live) == len(ids)
+    assert all(streamed[d["id"]] == d for d in live)
