@@ -332,10 +332,14 @@ def curate(event: Event, items: list[dict], *, actor: User) -> list[EventProduct
         if row is None:
             errors[f"items.{n}"] = _l("Produk ini bukan peserta acara.")
             continue
-        if "position" in item:
-            row.position = v.clean_int(item["position"], minimum=0, maximum=100000)
-        if "featured" in item:
-            row.featured = v.clean_bool(item["featured"])
+        try:
+            if "position" in item:
+                row.position = v.clean_int(item["position"], minimum=0, maximum=100000)
+            if "featured" in item:
+                row.featured = v.clean_bool(item["featured"])
+        except v.FieldError as exc:
+            errors[f"items.{n}"] = exc.message
+            continue
         if "event_price_idr" in item:
             price = item["event_price_idr"]
             if price in (None, ""):
@@ -460,3 +464,59 @@ def events_of_products(product_ids: list[int], session=None) -> dict[int, dict]:
     for product_id, slug in rows:
         out.setdefault(product_id, {"events": []})["events"].append(slug)
     return out
+
+
+# --- for the event pages ------------------------------------------------------------------------
+
+def applications_of_event(event: Event, *, actor: User) -> list[Application]:
+    """An event's applications for the officer: pending first, then the oldest first."""
+    require_officer(actor)
+    pending_first = sa.case((Application.status == ApplicationStatus.PENDING, 0), else_=1)
+    return list(db.session.scalars(sa.select(Application).where(Application.event_id == event.id)
+                                   .order_by(pending_first, Application.created_at, Application.id)))
+
+
+def application_of(event: Event, store: Store) -> Application | None:
+    """The store's application to (or invitation into) the event, if any."""
+    return db.session.scalar(sa.select(Application).where(
+        Application.event_id == event.id, Application.store_id == store.id))
+
+
+def event_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For the officer's list, per event: pending applications, exhibitors, curated products,
+    buyer registrations and RFQs (one grouped query each; missing means zero)."""
+    from promotions.models import Rfq
+
+    counts: dict[int, dict[str, int]] = {i: {"pending": 0, "exhibitors": 0, "products": 0,
+                                             "registrations": 0, "rfqs": 0} for i in event_ids}
+    if not event_ids:
+        return counts
+    for status, key in ((ApplicationStatus.PENDING, "pending"), (ApplicationStatus.ACCEPTED, "exhibitors")):
+        for event_id, n in db.session.execute(
+                sa.select(Application.event_id, sa.func.count()).where(
+                    Application.event_id.in_(event_ids), Application.status == status)
+                .group_by(Application.event_id)):
+            counts[event_id][key] = n
+    for model, key in ((EventProduct, "products"), (Registration, "registrations"), (Rfq, "rfqs")):
+        for event_id, n in db.session.execute(
+                sa.select(model.event_id, sa.func.count()).where(model.event_id.in_(event_ids))
+                .group_by(model.event_id)):
+            counts[event_id][key] = n
+    return counts
+
+
+def stores_to_invite(event: Event, *, actor: User, limit: int = 300) -> list[Store]:
+    """Stores an officer may invite: those with an active product and no application yet."""
+    require_officer(actor)
+    applied = sa.select(Application.store_id).where(Application.event_id == event.id)
+    with_products = sa.select(Product.store_id).where(Product.status == ProductStatus.ACTIVE)
+    return list(db.session.scalars(sa.select(Store).where(
+        Store.id.in_(with_products), Store.id.not_in(applied)).order_by(Store.name).limit(limit)))
+
+
+def event_prices_valid(event: Event, at: datetime | None = None) -> bool:
+    """Whether the event's prices apply at `at` (now): published or live, between start and end
+    (the same rule as `event_prices`)."""
+    at = at or utcnow()
+    return (event.status in (S.PUBLISHED, S.LIVE)
+            and as_utc(event.starts_at) <= at <= as_utc(event.ends_at))

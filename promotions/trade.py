@@ -2,8 +2,7 @@
 and business-matching meeting slots with bookings that never double-book."""
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l

@@ -132,3 +132,19 @@ def test_event_price_applies_only_during_the_event(client, db, officer, make_eve
     # searchable within the event
     found = client.get("/api/v1/search", query_string={"event": event.slug}).get_json()
     assert [i["id"] for i in found["items"]] == [product.id]
+
+
+def test_curation_refuses_bad_values_with_field_errors(client, officer, make_event, make_store,
+                                                       make_product, token_for, db):
+    from promotions.services import invite
+
+    store = make_store()
+    product = make_product(store=store, price_idr=50000)
+    event = make_event("curation")
+    invite(event, store, product_ids=[product.id], actor=officer)
+    db.session.commit()
+    response = client.put(f"/api/v1/events/{event.slug}/products", headers=token_for(officer),
+                          json={"items": [{"product_id": product.id, "position": "first"},
+                                          {"product_id": product.id, "event_price_idr": 60000}]})
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"items.0", "items.1.event_price_idr"}
