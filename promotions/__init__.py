@@ -7,7 +7,8 @@ bp = Blueprint("promotions", __name__, template_folder="templates")
 
 def init_app(app):
     from orders.cart import PRICE_RULES
-    from promotions import api, models, notify, services, views  # noqa: F401  (register on import)
+    from promotions import (api, models, notify, officer_views, services,  # noqa: F401
+                            trade_views, views)  # (routes register on import)
     from search.documents import DOCUMENT_EXTENSIONS
 
     app.register_blueprint(bp)

@@ -1,0 +1,180 @@
+"""Request-for-quotation pages: new RFQ, the buyer's and the seller's RFQs, the thread with quotes,
+accepting (into an order) and declining.
+"""
+from __future__ import annotations
+
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from catalog import services as catalog_services
+from catalog.models import Province, Regency
+from marketplace.errors import Conflict, DomainError, ValidationError
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+from promotions import bp, services, trade
+from promotions.forms import (AcceptQuoteForm, ActionForm, MessageForm, QuoteForm,
+                              RfqForm)
+from promotions.models import EventStatus, Quote, QuoteStatus, RfqStatus
+
+PER_PAGE = 20
+LIST_LIMIT = 100
+REGISTRATION_OPEN = (EventStatus.OPEN, EventStatus.PUBLISHED, EventStatus.LIVE)
+TRADE_OPEN = (EventStatus.PUBLISHED, EventStatus.LIVE)
+INVITE_OPEN = (EventStatus.DRAFT, EventStatus.OPEN, EventStatus.CURATION)
+from promotions.views import _failed, _flash_conflict, _lang, _me
+
+
+# --- requests for quotation -------------------------------------------------------------------
+
+@bp.route("/rfq/baru", methods=["GET", "POST"])
+@login_required
+def rfq_new():
+    """A buyer asks the product's seller for a quotation, within an event or not."""
+    me = _me()
+    form = RfqForm()
+    form.set_choices(_lang())
+    if request.method == "GET":
+        form.product_id.data = request.args.get("product", "")
+        form.event.data = request.args.get("event", "")
+    try:
+        product = catalog_services.visible_product(int(form.product_id.data or ""), me)
+    except ValueError:
+        abort(404)
+    event = services.visible_event(form.event.data, me) if form.event.data else None
+    if request.method == "GET" and event is not None:
+        registration = services.registration_of(event, me)
+        if registration is not None:
+            form.destination_country.data = registration.country
+    if form.validate_on_submit():
+        try:
+            rfq = trade.create_rfq(me, form.service_data())
+        except ValidationError as exc:
+            _failed(form, exc)
+        except DomainError as exc:  # not registered for the event (403), or one's own product
+            _flash_conflict(exc)
+            if event is not None:
+                return redirect(url_for("promotions.event_page", slug=event.slug, _anchor="daftar"))
+        else:
+            db.session.commit()
+            flash(_("Permintaan penawaran terkirim ke %(store)s.", store=product.store.name), "success")
+            return redirect(url_for("promotions.rfq_page", rfq_id=rfq.id))
+    return render_template("promotions/rfq_new.html", form=form, product=product, event=event)
+
+
+@bp.get("/rfq")
+@login_required
+def rfqs():
+    """My requests for quotation as a buyer, and my store's as a seller."""
+    me = _me()
+    store = catalog_services.store_of(me)
+    sent = db.session.scalars(trade.rfqs_of_buyer(me).limit(LIST_LIMIT)).all()
+    received = db.session.scalars(trade.rfqs_of_store(store, actor=me).limit(LIST_LIMIT)).all() \
+        if store else []
+    return render_template("promotions/rfqs.html", sent=sent, received=received, store=store)
+
+
+def _render_rfq(rfq, *, message_form=None, quote_form=None, accept_form=None):
+    me = _me()
+    is_buyer, is_seller = rfq.buyer_id == me.id, rfq.store.owner_id == me.id
+    offered = next((q for q in rfq.quotes if q.status == QuoteStatus.OFFERED), None)
+    accept_form = accept_form or AcceptQuoteForm(formdata=None, name=me.name,
+                                                 country=rfq.destination_country)
+    accept_form.set_choices(
+        lang=_lang(), provinces=db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
+        regencies=db.session.scalars(sa.select(Regency).order_by(Regency.name)).all())
+    return render_template(
+        "promotions/rfq.html", rfq=rfq, is_buyer=is_buyer, is_seller=is_seller, offered=offered,
+        can_quote=is_seller and rfq.status in (RfqStatus.OPEN, RfqStatus.QUOTED),
+        message_form=message_form or MessageForm(formdata=None),
+        quote_form=quote_form or QuoteForm(formdata=None), accept_form=accept_form,
+        action_form=ActionForm(formdata=None), today=utcnow().date())
+
+
+@bp.get("/rfq/<int:rfq_id>")
+@login_required
+def rfq_page(rfq_id: int):
+    """An RFQ for its buyer and seller: the request, the thread, the quotes and what to do next."""
+    return _render_rfq(trade.rfq_for(rfq_id, _me()))
+
+
+@bp.post("/rfq/<int:rfq_id>/pesan")
+@login_required
+def rfq_message(rfq_id: int):
+    """Add a message to the RFQ's thread."""
+    rfq = trade.rfq_for(rfq_id, _me())
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            trade.post_message(rfq, form.body.data, actor=_me())
+        except ValidationError as exc:
+            _failed(form, exc)
+            return _render_rfq(rfq, message_form=form)
+        db.session.commit()
+    return redirect(url_for("promotions.rfq_page", rfq_id=rfq_id, _anchor="pesan"))
+
+
+@bp.post("/rfq/<int:rfq_id>/penawaran")
+@login_required
+def rfq_quote(rfq_id: int):
+    """The seller answers with a quote (a newer quote replaces the one on offer)."""
+    rfq = trade.rfq_for(rfq_id, _me())
+    form = QuoteForm()
+    if form.validate_on_submit():
+        try:
+            trade.make_quote(rfq, form.service_data(), actor=_me())
+        except ValidationError as exc:
+            _failed(form, exc)
+            return _render_rfq(rfq, quote_form=form)
+        except Conflict as exc:
+            _flash_conflict(exc)
+        else:
+            db.session.commit()
+            flash(_("Penawaran terkirim ke pembeli."), "success")
+    return redirect(url_for("promotions.rfq_page", rfq_id=rfq_id))
+
+
+def _quote(quote_id: int) -> Quote:
+    return trade.quote_for(quote_id, _me())
+
+
+@bp.post("/penawaran/<int:quote_id>/terima")
+@login_required
+def quote_accept(quote_id: int):
+    """The buyer accepts a quote: an order at the quoted price, paid by bank transfer."""
+    quote = _quote(quote_id)
+    form = AcceptQuoteForm()
+    if form.validate_on_submit():
+        try:
+            trade.accept_quote(quote, actor=_me(), shipping_address=form.address(),
+                               payment_method="bank_transfer")
+        except ValidationError as exc:
+            db.session.rollback()
+            for message in form.apply_errors(exc):
+                flash(message, "error")
+            return _render_rfq(trade.rfq_for(quote.rfq_id, _me()), accept_form=form)
+        except Conflict as exc:
+            _flash_conflict(exc)
+        else:
+            db.session.commit()
+            flash(_("Penawaran diterima. Pesanan dibuat; silakan transfer sesuai petunjuk."), "success")
+            return redirect(f"/pesanan/{quote.order_id}")
+    return redirect(url_for("promotions.rfq_page", rfq_id=quote.rfq_id))
+
+
+@bp.post("/penawaran/<int:quote_id>/tolak")
+@login_required
+def quote_decline(quote_id: int):
+    """The buyer declines a quote."""
+    quote = _quote(quote_id)
+    if ActionForm().validate_on_submit():
+        try:
+            trade.decline_quote(quote, actor=_me())
+        except Conflict as exc:
+            _flash_conflict(exc)
+        else:
+            db.session.commit()
+            flash(_("Penawaran ditolak."), "info")
+    return redirect(url_for("promotions.rfq_page", rfq_id=quote.rfq_id))
