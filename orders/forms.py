@@ -65,8 +65,8 @@ def country_choices(lang: str) -> list[SelectChoice]:
         SelectChoice(code, names[code]) for code in codes]
 
 
-class CheckoutForm(FlaskForm):
-    """The shipping address and the payment method.
+class AddressForm(FlaskForm):
+    """A shipping address, as the checkout and an accepted quote take it.
 
     An Indonesian address uses the province and regency selects (codes) and a 5-digit postal
     code; an address abroad uses the free-text `region` and `city`. `address()` gives the dict
@@ -86,14 +86,8 @@ class CheckoutForm(FlaskForm):
     city = StringField(_l("Kota (opsional)"), render_kw={"maxlength": 120})
     postal_code = StringField(_l("Kode pos"), render_kw={"autocomplete": "postal-code",
                                                          "maxlength": 20})
-    payment_method = RadioField(_l("Cara pembayaran"), validate_choice=False,
-                                default=PaymentMethod.BANK_TRANSFER.value)
-    #: the Stripe PaymentMethod id that card.js puts here (never a card number)
-    payment_method_id = HiddenField()
-    #: one key per rendered checkout page: a double submit places one checkout
-    idempotency_key = HiddenField()
 
-    def set_choices(self, *, lang: str, provinces, regencies, card: bool) -> None:
+    def set_address_choices(self, *, lang: str, provinces, regencies) -> None:
         """Fill the selects; each regency carries its province code for the filtering script."""
         self.country.choices = country_choices(lang)
         self.province.choices = [SelectChoice("", _l("Pilih provinsi"))] + [
@@ -101,10 +95,6 @@ class CheckoutForm(FlaskForm):
         self.regency.choices = [SelectChoice("", _l("Pilih kabupaten/kota"))] + [
             SelectChoice(r.code, r.name, render_kw={"data-province": r.province_code})
             for r in regencies]
-        methods = [SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Transfer bank"))]
-        if card:
-            methods.insert(0, SelectChoice(PaymentMethod.CARD.value, _l("Kartu kredit/debit")))
-        self.payment_method.choices = methods
 
     @property
     def abroad(self) -> bool:
@@ -121,8 +111,8 @@ class CheckoutForm(FlaskForm):
         return data
 
     def apply_errors(self, exc: DomainError) -> list:
-        """Put `shipping_address.<key>` and `payment_method` errors under their fields; return
-        the rest for the page to show."""
+        """Put `shipping_address.<key>` (and other field) errors under their fields; return the
+        rest for the page to show."""
         leftover = []
         names = {"province": "region", "regency": "city"} if self.abroad else {}
         for key, message in exc.fields.items():
@@ -135,6 +125,24 @@ class CheckoutForm(FlaskForm):
         if not exc.fields:
             leftover.append(exc.message)
         return leftover
+
+
+class CheckoutForm(AddressForm):
+    """The shipping address and the payment method."""
+
+    payment_method = RadioField(_l("Cara pembayaran"), validate_choice=False,
+                                default=PaymentMethod.BANK_TRANSFER.value)
+    #: the Stripe PaymentMethod id that card.js puts here (never a card number)
+    payment_method_id = HiddenField()
+    #: one key per rendered checkout page: a double submit places one checkout
+    idempotency_key = HiddenField()
+
+    def set_choices(self, *, lang: str, provinces, regencies, card: bool) -> None:
+        self.set_address_choices(lang=lang, provinces=provinces, regencies=regencies)
+        methods = [SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Transfer bank"))]
+        if card:
+            methods.insert(0, SelectChoice(PaymentMethod.CARD.value, _l("Kartu kredit/debit")))
+        self.payment_method.choices = methods
 
 
 ACTION_LABELS = {

@@ -18,7 +18,7 @@ from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, Radi
 
 from marketplace.errors import DomainError
 from marketplace.timeutil import as_utc
-from orders.forms import country_choices
+from orders.forms import AddressForm, country_choices
 from promotions.models import (INCOTERMS, ApplicationStatus, BuyerType, Event, EventKind,
                                EventStatus, QuoteStatus, RfqStatus)
 
@@ -311,62 +311,11 @@ class QuoteForm(FlaskForm):
             "unit_price_idr", "min_qty", "lead_time_days", "valid_until")}
 
 
-class AcceptQuoteForm(FlaskForm):
-    """Accepting a quote: the shipping address (the checkout's field names) and bank transfer.
-
-    An Indonesian address uses the province and regency selects (codes) and a 5-digit postal
-    code; an address abroad uses the free-text `region` and `city`, as on the checkout page.
-    """
-
-    name = StringField(_l("Nama penerima"), render_kw={"autocomplete": "name", "maxlength": 120})
-    phone = StringField(_l("Nomor telepon"), render_kw={"autocomplete": "tel", "inputmode": "tel",
-                                                         "maxlength": 30})
-    line1 = StringField(_l("Alamat (jalan, nomor rumah, RT/RW)"),
-                        render_kw={"autocomplete": "street-address", "maxlength": 200})
-    district = StringField(_l("Kecamatan / kelurahan (opsional)"), render_kw={"maxlength": 120})
-    country = _select(_l("Negara"), default="ID", render_kw={"autocomplete": "country"})
-    province = _select(_l("Provinsi"))
-    regency = _select(_l("Kabupaten/kota"))
-    region = StringField(_l("Provinsi / negara bagian (opsional)"), render_kw={"maxlength": 120})
-    city = StringField(_l("Kota (opsional)"), render_kw={"maxlength": 120})
-    postal_code = StringField(_l("Kode pos"), render_kw={"autocomplete": "postal-code", "maxlength": 20})
+class AcceptQuoteForm(AddressForm):
+    """Accepting a quote: the shipping address (the checkout's fields); paid by bank transfer."""
 
     def set_choices(self, *, lang: str, provinces, regencies) -> None:
-        self.country.choices = country_choices(lang)
-        self.province.choices = [SelectChoice("", _l("Pilih provinsi"))] + [
-            SelectChoice(p.code, p.name) for p in provinces]
-        self.regency.choices = [SelectChoice("", _l("Pilih kabupaten/kota"))] + [
-            SelectChoice(r.code, r.name, render_kw={"data-province": r.province_code})
-            for r in regencies]
-
-    @property
-    def abroad(self) -> bool:
-        return (self.country.data or "ID").strip().upper() != "ID"
-
-    def address(self) -> dict:
-        """The submitted address as orders.checkout.clean_address takes it."""
-        data = {name: getattr(self, name).data for name in (
-            "name", "phone", "line1", "district", "country", "postal_code")}
-        if self.abroad:
-            data.update(province=self.region.data, regency=self.city.data)
-        else:
-            data.update(province=self.province.data, regency=self.regency.data)
-        return data
-
-    def apply_errors(self, exc: DomainError) -> list:
-        """`shipping_address.<key>` errors under their fields; the rest returned."""
-        names = {"province": "region", "regency": "city"} if self.abroad else {}
-        leftover = []
-        for key, message in exc.fields.items():
-            name = key.removeprefix("shipping_address.")
-            field = self._fields.get(names.get(name, name))
-            if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-                leftover.append(message)
-            else:
-                field.errors = list(field.errors) + [message]
-        if not exc.fields:
-            leftover.append(exc.message)
-        return leftover
+        self.set_address_choices(lang=lang, provinces=provinces, regencies=regencies)
 
 
 def apply_errors(form: FlaskForm, exc: DomainError) -> list:
