@@ -1,9 +1,9 @@
 """Benchmark: checkout throughput, latency and stock contention on PostgreSQL, with the bare
 conditional stock UPDATE (pgbench) as the ceiling.
 
-    .venv/bin/python bench/checkout.py                       # the defaults: ~5 minutes on 2 cores
+    .venv/bin/python bench/checkout.py                       # the defaults: ~3.5 minutes on 2 cores
     .venv/bin/python bench/checkout.py --checkouts 1000 --seconds 10
-    .venv/bin/python bench/checkout.py --profile             # + cProfile of one buyer's checkouts
+    .venv/bin/python bench/checkout.py --profile             # + cProfile of one buyer's checkouts (~30 s)
 
 What it does:
 
