@@ -9,8 +9,11 @@ from datetime import datetime
 
 from babel.numbers import format_currency, format_decimal
 from flask import current_app, has_request_context, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_datetime, get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from marketplace.timeutil import as_utc
 
@@ -55,7 +58,29 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return format_datetime(as_utc(value), fmt)
 
 
+def _lazy_string_as_text(self) -> Markup:
+    """A lazy translation is text, never markup: escape it, parameters included.
+
+    Flask-Babel's LazyString has an `__html__` that returns the raw string, so Jinja trusts it
+    unescaped (python-babel/flask-babel#121, #224). Every service message is a lazy string and
+    many carry user data (`Stok %(title)s tidak cukup.`), so a product title such as
+    `<script>...` ran on whatever page showed the message: checkout problems, field errors,
+    CSV reports, error pages. Escaping here covers every one of them, and any message written
+    later, instead of each template remembering `|e`.
+    """
+    return escape(str(self))
+
+
+def _json_default(value):
+    """JSON: a lazy string is its text (Flask's encoder would otherwise call `__html__`)."""
+    if isinstance(value, LazyString):
+        return str(value)
+    return DefaultJSONProvider.default(value)
+
+
 def init_app(app):
+    LazyString.__html__ = _lazy_string_as_text
+    app.json.default = _json_default
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["datetime"] = local_datetime

@@ -22,6 +22,21 @@ from orders.notifications import render
 MAX_ATTEMPTS = 5
 
 
+def compose(notification: Notification, user: User, base_url: str) -> EmailMessage:
+    """The e-mail for one notification, in the current locale.
+
+    Plain text only (no HTML part), so names and titles users typed are shown as typed and never
+    interpreted; the subject is one line, whatever line breaks the parameters hold.
+    """
+    text = render(notification)
+    message = EmailMessage()
+    message["From"] = current_app.config.get("SMTP_FROM") or "Pasar UMKM <noreply@pasar-umkm.test>"
+    message["To"] = user.email
+    message["Subject"] = " ".join(text.split())[:120]
+    message.set_content(f"{text}\n\n{base_url}{notification.url or ''}\n")
+    return message
+
+
 def send_pending(batch: int = 200) -> int:
     """Send up to `batch` notifications not yet e-mailed; returns how many were sent."""
     config = current_app.config
@@ -39,15 +54,10 @@ def send_pending(batch: int = 200) -> int:
             smtp.starttls()
         if config.get("SMTP_USER"):
             smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+        base = (config.get("PUBLIC_URL") or "").rstrip("/")
         for notification, user in rows:
             with force_locale(user.locale or "id"):
-                text = render(notification)
-            message = EmailMessage()
-            message["From"] = config.get("SMTP_FROM") or "Pasar UMKM <noreply@pasar-umkm.test>"
-            message["To"] = user.email
-            message["Subject"] = text[:120]
-            base = (config.get("PUBLIC_URL") or "").rstrip("/")
-            message.set_content(f"{text}\n\n{base}{notification.url or ''}\n")
+                message = compose(notification, user, base)
             try:
                 smtp.send_message(message)
             except smtplib.SMTPException:
