@@ -20,11 +20,13 @@ from flask_login import current_user
 
 from catalog import images as image_service
 from catalog import services
-from catalog.models import (Category, Product, ProductImage, ProductStatus, Province, Store,
-                            StoreScale)
+from catalog.models import (Category, Product, ProductImage, ProductStatus, Province, Regency,
+                            Store, StoreScale)
 from marketplace.accounts.models import User
-from marketplace.api import (api_blueprint, doc, json_body, list_of, login_required_api,
-                             paginate, query_param, ref, schema)
+from marketplace.api import (api_blueprint, doc, enum_source, json_body, list_of,
+                             login_required_api, page_params, paginate, query_param, ref, schema,
+                             text_schema)
+from catalog.validation import MAX_PRICE_IDR, MAX_QTY
 from marketplace.errors import Forbidden, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import isoformat
@@ -61,19 +63,24 @@ schema("Region", {
                    "regencies": {"type": "array", "items": ref("Regency")}},
 })
 
+# Separators the services strip from NIB and WhatsApp numbers: spaces, dots, dashes, brackets.
+_SEP = r"[\s.()-]*"
 _STORE_WRITABLE = {
-    "name": {"type": "string", "minLength": 3, "maxLength": 120},
+    "name": text_schema(120, min_len=3),
     "slug": {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "minLength": 3,
-             "maxLength": 80},
-    "description": {"type": "string", "maxLength": 5000},
-    "province_code": {"type": "string", "example": "18"},
-    "regency_code": {"type": "string", "example": "18.02"},
+             "maxLength": 80, "nullable": True},
+    "description": text_schema(5000, required=False),
+    "province_code": {"type": "string", "x-enum-from": "provinces", "example": "18"},
+    "regency_code": {"type": "string", "x-enum-from": "regencies", "example": "18.02",
+                     "description": "A regency of the province named by province_code."},
     "nib": {"type": "string", "description": "Nomor Induk Berusaha: 13 digits from OSS.",
+            "maxLength": 40, "pattern": r"^[\s.-]*(?:[0-9][\s.-]*){13}$",
             "example": "1234567890123"},
     "scale": {"type": "string", "enum": [s.value for s in StoreScale]},
-    "whatsapp": {"type": "string", "example": "0812-3456-7890"},
-    "halal_cert": {"type": "string", "nullable": True, "maxLength": 64},
-    "cooperative": {"type": "string", "nullable": True, "maxLength": 120,
+    "whatsapp": {"type": "string", "example": "0812-3456-7890", "maxLength": 32,
+                 "pattern": rf"^{_SEP}(?:\+62|62|0)?{_SEP}8(?:{_SEP}[0-9]){{8,11}}{_SEP}$"},
+    "halal_cert": text_schema(64, required=False, nullable=True),
+    "cooperative": {**text_schema(120, required=False, nullable=True),
                     "description": "The koperasi the store belongs to, if any."},
     "export_ready": {"type": "boolean"},
 }
@@ -123,21 +130,29 @@ schema("ProductImage", {
                    "thumb_url": {"type": "string"}},
 })
 
+_PRICE = {"type": "integer", "minimum": 1, "maximum": MAX_PRICE_IDR}
+_TIER_INPUT = {"type": "object", "required": ["min_qty", "unit_price_idr"],
+               "description": "Tiers: more units, a lower unit price, above min_order_qty.",
+               "properties": {"min_qty": {"type": "integer", "minimum": 2, "maximum": MAX_QTY},
+                              "unit_price_idr": _PRICE}}
 _PRODUCT_WRITABLE = {
-    "title": {"type": "string", "minLength": 3, "maxLength": 160},
-    "title_en": {"type": "string", "nullable": True, "maxLength": 160},
-    "description": {"type": "string", "minLength": 10},
-    "description_en": {"type": "string", "nullable": True},
-    "category": {"type": "string", "description": "A category slug (see /categories)."},
-    "price_idr": {"type": "integer", "minimum": 1, "description": "Whole rupiah; never a float."},
-    "wholesale_tiers": {"type": "array", "maxItems": 10, "items": ref("WholesaleTier")},
-    "min_order_qty": {"type": "integer", "minimum": 1},
-    "stock": {"type": "integer", "minimum": 0},
-    "weight_g": {"type": "integer", "minimum": 1},
-    "sku": {"type": "string", "maxLength": 64},
+    "title": text_schema(160, min_len=3),
+    "title_en": text_schema(160, min_len=3, required=False, nullable=True),
+    "description": text_schema(10000, min_len=10),
+    "description_en": text_schema(10000, required=False, nullable=True),
+    "category": {"type": "string", "x-enum-from": "categories",
+                 "description": "A category slug (see /categories)."},
+    "price_idr": {**_PRICE, "description": "Whole rupiah; never a float."},
+    "wholesale_tiers": {"type": "array", "maxItems": 10, "items": _TIER_INPUT, "nullable": True},
+    "min_order_qty": {"type": "integer", "minimum": 1, "maximum": MAX_QTY},
+    "stock": {"type": "integer", "minimum": 0, "maximum": MAX_QTY},
+    "weight_g": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+    "sku": {"type": "string", "maxLength": 80,
+            "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9._/-]{0,63}\s*$"},
     "halal": {"type": "boolean"},
     "export_ready": {"type": "boolean"},
-    "hs_code": {"type": "string", "nullable": True, "example": "0901.11"},
+    "hs_code": {"type": "string", "nullable": True, "maxLength": 20, "example": "0901.11",
+                "pattern": r"^\s*$|^\s*(?:[0-9]\.?){6,10}\s*$"},
     "status": {"type": "string", "enum": list(PRODUCT_STATUSES)},
 }
 schema("ProductInput", {
@@ -173,9 +188,21 @@ schema("Product", {
     },
 })
 
-_PAGE_PARAMS = [query_param("page", "integer", "Page number, from 1.", minimum=1),
-                query_param("per_page", "integer", "Items per page, 1 to 100.", minimum=1,
-                            maximum=100)]
+_PAGE_PARAMS = page_params()
+
+
+def _reference_enums() -> None:
+    """Reference data the request schemas take their enums from (seeded by migrations)."""
+    enum_source("categories", lambda: db.session.scalars(
+        sa.select(Category.slug).order_by(Category.slug)).all())
+    enum_source("provinces", lambda: db.session.scalars(
+        sa.select(Province.code).order_by(Province.code)).all())
+    enum_source("regencies", lambda: db.session.scalars(
+        sa.select(Regency.code).order_by(Regency.code)).all())
+
+
+_reference_enums()
+
 
 # --- serialisers ------------------------------------------------------------------------------
 

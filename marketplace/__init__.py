@@ -19,9 +19,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
-    from marketplace import api, auth, i18n, money, web  # noqa: F401  (money: the rates model)
+    from marketplace import api, auth, i18n, money, request_limits, web  # noqa: F401  (money: the rates model)
     from marketplace.extensions import babel, csrf, db, limiter, migrate
 
+    request_limits.register_converters(app)
+    request_limits.init_app(app)  # before CSRFProtect, which reads forms
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"), render_as_batch=True,
                     compare_type=True)

@@ -10,7 +10,12 @@
 from __future__ import annotations
 
 import functools
+import json
+import re
+from datetime import date, datetime
 from typing import Any, Callable
+
+import jsonschema
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, request
@@ -19,16 +24,24 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from marketplace.errors import DomainError, Forbidden, Unauthorized, ValidationError
 from marketplace.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
 
+#: The largest id a path or body may name: the database's `integer` columns stop here.
+INT32_MAX = 2_147_483_647
+#: The deepest a JSON body may nest; real bodies need 4.
+MAX_JSON_DEPTH = 32
+#: The highest `page` a list answers (with per_page 100, a million rows deep).
+MAX_PAGE = 10_000
+#: A query-string text parameter's length limit when its declaration names none.
+DEFAULT_QUERY_MAX_LENGTH = 200
+
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
-# OpenAPI registry: (endpoint name) -> operation description.
-_OPERATIONS: dict[str, dict] = {}
 # Reusable JSON schemas, by name, referenced as {"$ref": "#/components/schemas/Name"}.
 SCHEMAS: dict[str, dict] = {}
 
@@ -99,11 +112,22 @@ def doc(
     errors: tuple[int, ...] = (),
     content_type: str = "application/json",
     tags: tuple[str, ...] = (),
+    links: dict | None = None,
 ) -> Callable:
-    """Describe an API route for the OpenAPI document; put it under the route decorator."""
+    """Describe an API route for the OpenAPI document and hold its requests to that description.
+
+    Put it under the route decorator (and under `login_required_api`, so a caller who is not
+    logged in hears 401 before anything about their input). Before the view runs, the query
+    parameters in `params` and a JSON `request_body` are checked against their schemas: types
+    (a string is never taken for a number), lengths, ranges, enums, patterns and required
+    fields. A request that fails is answered 422 (400 for a body that is not JSON at all) in the
+    API error shape, so the document and the validation cannot drift apart. Keys a body schema
+    does not name are ignored. `links` (OpenAPI response links) say which operation the answer
+    feeds, for clients and the stateful fuzzer.
+    """
 
     def decorate(view):
-        view._openapi = {
+        info = {
             "summary": summary,
             "request_body": request_body,
             "response": response,
@@ -113,43 +137,357 @@ def doc(
             "errors": errors,
             "content_type": content_type,
             "tags": list(tags),
+            "links": links or {},
         }
-        return view
+
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            g.api_operation = info
+            check_query(info)
+            return view(*args, **kwargs)
+
+        checked._openapi = info
+        return checked
 
     return decorate
 
 
 def query_param(name: str, type_: str = "string", description: str = "", **extra) -> dict:
-    """An optional query-string parameter for `@doc(params=[...])`."""
-    return {"name": name, "in": "query", "required": False,
-            "schema": {"type": type_, **extra}, "description": description}
+    """An optional query-string parameter for `@doc(params=[...])`.
+
+    Text parameters get `DEFAULT_QUERY_MAX_LENGTH` unless they name a limit or an enum; integer
+    ones get the database's range unless they name a narrower one.
+    """
+    spec = {"type": type_, **extra}
+    if type_ == "string" and "enum" not in spec:
+        spec.setdefault("maxLength", DEFAULT_QUERY_MAX_LENGTH)
+    if type_ == "integer":
+        spec.setdefault("minimum", 0)
+        spec.setdefault("maximum", INT32_MAX)
+    return {"name": name, "in": "query", "required": False, "schema": spec,
+            "description": description}
+
+
+def text_schema(max_len: int, *, min_len: int = 0, required: bool = True,
+                nullable: bool = False, **extra) -> dict:
+    """A text field as the services read it: trimmed, then `min_len`..`max_len` characters.
+
+    `required=False` also takes blank text (the service reads it as absent).
+    """
+    spec: dict[str, Any] = {"type": "string", "maxLength": max_len, **extra}
+    if min_len >= 2:
+        core = r"\S[\s\S]{%d,}\S" % (min_len - 2)
+    elif min_len == 1 or required:
+        core = r"\S"
+    else:
+        core = None
+    if core is not None and "pattern" not in spec:
+        spec["pattern"] = core if required else r"^\s*$|" + core
+    if nullable:
+        spec["nullable"] = True
+    return spec
+
+
+def page_params() -> list[dict]:
+    """The `page` and `per_page` parameters every list takes."""
+    return [query_param("page", "integer", "Page number, from 1.", minimum=1, maximum=MAX_PAGE),
+            query_param("per_page", "integer", "Items per page, 1 to 100.", minimum=1,
+                        maximum=100)]
+
+
+# --- request checking -------------------------------------------------------------------------
+
+
+class UnsupportedMediaType(DomainError):
+    """The body is not of the type the operation reads (JSON)."""
+
+    status = 415
+    code = "unsupported_media_type"
+    default_message = _l("Jenis konten tidak didukung.")
+
+
+_FORMAT_CHECKER = jsonschema.FormatChecker(formats=())
+
+
+@_FORMAT_CHECKER.checks("date", raises=ValueError)
+def _is_date(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    date.fromisoformat(value)
+    return True
+
+
+@_FORMAT_CHECKER.checks("date-time", raises=ValueError)
+def _is_datetime(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?",
+                        value):
+        return False
+    datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+    return True
+
+
+#: Reference data a schema may take its enum from: {"type": "string", "x-enum-from": "name"}.
+#: Domains register where the values come from (catalog: categories, provinces, regencies).
+ENUM_SOURCES: dict[str, Callable[[], list[str]]] = {}
+
+
+def enum_source(name: str, values: Callable[[], list[str]]) -> None:
+    """Let schemas say `"x-enum-from": name`; `values()` lists the allowed values (cached per app)."""
+    ENUM_SOURCES[name] = values
+
+
+def _enum_values(name: str) -> list[str]:
+    cache = current_app.extensions.setdefault("api_enums", {})
+    if name not in cache:
+        cache[name] = list(ENUM_SOURCES[name]())
+    return cache[name]
+
+
+def _with_enums(node):
+    """The schema with each `x-enum-from` replaced by the `enum` it names (for the document)."""
+    if isinstance(node, list):
+        return [_with_enums(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _with_enums(v) for k, v in node.items() if k != "x-enum-from"}
+    if "x-enum-from" in node:
+        out["enum"] = _enum_values(node["x-enum-from"])
+    return out
+
+
+_ANNOTATIONS = ("nullable", "example", "description", "readOnly", "writeOnly", "x-enum-from")
+
+
+@_FORMAT_CHECKER.checks("email")
+def _is_email(value) -> bool:
+    """An address's shape (one @, a dotted domain); the accounts service checks the rest."""
+    return not isinstance(value, str) or re.fullmatch(r"\s*[^@\s]+@[^@\s.]+(\.[^@\s.]+)+\s*", value) is not None
+
+
+def _json_schema(node, seen: tuple[str, ...] = ()):
+    """An OpenAPI 3.0 schema as plain JSON Schema: $refs inlined, `nullable` as a null type."""
+    if isinstance(node, list):
+        return [_json_schema(n, seen) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        if name in seen:  # a recursive schema: stop checking deeper than the first level
+            return {}
+        return _json_schema(SCHEMAS[name], seen + (name,))
+    out = {}
+    for key, value in node.items():
+        if key in _ANNOTATIONS:
+            continue
+        if key == "properties":  # a map of names to schemas: the names are data, keep them all
+            out[key] = {name: _json_schema(sub, seen) for name, sub in value.items()}
+        else:
+            out[key] = _json_schema(value, seen)
+    if "x-enum-from" in node:
+        out["enum"] = _enum_values(node["x-enum-from"])
+    if node.get("nullable"):
+        if "type" in out:
+            out["type"] = [out["type"], "null"]
+            if "enum" in out:
+                out["enum"] = [*out["enum"], None]
+        else:
+            out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _validator_for(schema_json: str) -> jsonschema.Draft4Validator:
+    return jsonschema.Draft4Validator(json.loads(schema_json), format_checker=_FORMAT_CHECKER)
+
+
+def _validator(openapi_schema: dict) -> jsonschema.Draft4Validator:
+    return _validator_for(json.dumps(_json_schema(openapi_schema), sort_keys=True))
+
+
+_TYPE_NAMES = {
+    "string": _l("teks"), "integer": _l("bilangan bulat"), "number": _l("angka"),
+    "boolean": _l("true atau false"), "object": _l("objek JSON"), "array": _l("daftar"),
+}
+
+
+def _message(error: jsonschema.ValidationError):
+    """A reader's message for one schema violation."""
+    kind, value = error.validator, error.validator_value
+    if kind == "type":
+        names = [value] if isinstance(value, str) else [v for v in value if v != "null"]
+        return _l("Harus berupa %(type)s.", type=str(_TYPE_NAMES.get(names[0], names[0])))
+    if kind == "maxLength":
+        return _l("Paling banyak %(n)d karakter.", n=value)
+    if kind == "minLength":
+        return _l("Wajib diisi.") if value == 1 else _l("Paling sedikit %(n)d karakter.", n=value)
+    if kind == "maximum":
+        return _l("Paling besar %(n)s.", n=value)
+    if kind == "minimum":
+        return _l("Paling kecil %(n)s.", n=value)
+    if kind == "enum":
+        return _l("Pilih salah satu: %(values)s.",
+                  values=", ".join(str(v) for v in value if v is not None))
+    if kind == "maxItems":
+        return _l("Paling banyak %(n)d butir.", n=value)
+    if kind == "minItems":
+        return _l("Paling sedikit %(n)d butir.", n=value)
+    if kind == "uniqueItems":
+        return _l("Tidak boleh ada yang sama.")
+    return _l("Formatnya tidak sesuai.")
+
+
+def _field_name(path) -> str:
+    """A violation's field: dotted object keys, cut at the first list (`wholesale_tiers`)."""
+    parts = []
+    for part in path:
+        if isinstance(part, int):
+            break
+        parts.append(str(part))
+    return ".".join(parts)
+
+
+def _field_errors(validator: jsonschema.Draft4Validator, instance, prefix: str = "") -> dict:
+    """Every violation of `instance`, keyed by dotted field path (first message per field)."""
+    fields: dict = {}
+    for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path))):
+        path = _field_name(error.path)
+        if error.validator == "required":
+            for name in error.validator_value:
+                if isinstance(error.instance, dict) and name not in error.instance:
+                    inside_list = any(isinstance(p, int) for p in error.path)
+                    key = [prefix, path] if inside_list else [prefix, path, name]
+                    fields.setdefault(".".join(filter(None, key)), _l("Wajib diisi."))
+            continue
+        fields.setdefault(".".join(filter(None, [prefix, path])) or "body", _message(error))
+    return fields
+
+
+def _bad_text(value: str) -> bool:
+    """NUL bytes and lone surrogates: no database or encoder takes them, no person types them."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _check_text(node, path: str, fields: dict, depth: int = 0) -> None:
+    if depth > MAX_JSON_DEPTH:
+        raise DomainError(_l("JSON terlalu dalam bersarang."), code="bad_json")
+    if isinstance(node, str):
+        if _bad_text(node):
+            fields.setdefault(path or "body", _l("Mengandung karakter yang tidak diizinkan."))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if _bad_text(key):
+                fields.setdefault(path or "body", _l("Mengandung karakter yang tidak diizinkan."))
+                continue
+            _check_text(value, sub, fields, depth + 1)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_text(value, f"{path}.{i}" if path else str(i), fields, depth + 1)
+
+
+def _parse_json_body():
+    """The request body parsed as JSON, or a 415/400 in the API error shape."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType()
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise DomainError(_l("Isi permintaan bukan JSON yang sah."), code="bad_json") from None
+
+
+def _query_value(spec: dict, raw: str):
+    """One query-string value converted to its declared type, or raise ValueError."""
+    kind = spec.get("type", "string")
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d{1,12}", raw):
+            raise ValueError
+        return int(raw)
+    if kind == "boolean":
+        if raw not in ("true", "false"):
+            raise ValueError
+        return raw == "true"
+    return raw
+
+
+def check_query(info: dict) -> None:
+    """Hold the request's query string to the operation's declared parameters (422)."""
+    fields: dict = {}
+    for param in info["params"]:
+        if param.get("in") != "query" or param["name"] not in request.args:
+            continue
+        spec = _json_schema(param["schema"])
+        raw = request.args.get(param["name"])
+        if _bad_text(raw):
+            fields[param["name"]] = _l("Mengandung karakter yang tidak diizinkan.")
+            continue
+        try:
+            value = _query_value(spec, raw)
+        except ValueError:
+            fields[param["name"]] = _message(jsonschema.ValidationError(
+                "", validator="type", validator_value=spec.get("type")))
+            continue
+        fields.update(_field_errors(_validator(spec), value, prefix=param["name"]))
+    if fields:
+        raise ValidationError(fields=fields)
+
+
+def _checked_body(info: dict):
+    """The JSON body, held to the operation's request schema (400 not JSON, 422 invalid)."""
+    data = _parse_json_body()
+    fields: dict = {}
+    _check_text(data, "", fields)
+    body = info["request_body"] or {}
+    if not fields and _json_schema(body).get("type") == "object" and not isinstance(data, dict):
+        raise DomainError(_l("Isi permintaan harus berupa objek JSON."), code="bad_json")
+    if not fields:
+        fields.update(_field_errors(_validator(body), data))
+    if fields:
+        raise ValidationError(fields=fields)
+    return data
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 in the API error shape."""
-    data = request.get_json(silent=True)
+    """The request's JSON object, held to the route's `@doc` request schema.
+
+    The body is checked here, when the view asks for it, rather than before the view: a caller
+    writing to a store that is not theirs, or that does not exist, hears 403/404 first.
+    """
+    if "api_json_body" not in g:
+        info = g.get("api_operation")
+        if info is not None and info["request_body"] is not None:
+            g.api_json_body = _checked_body(info)
+        else:
+            g.api_json_body = _parse_json_body()
+    data = g.api_json_body
     if not isinstance(data, dict):
         raise DomainError(_l("Isi permintaan harus berupa objek JSON."), code="bad_json")
     return data
 
 
 def pagination_args(default_per_page: int = 20) -> tuple[int, int]:
-    """`page` (from 1) and `per_page` (1..100) from the query string, validated."""
+    """`page` (1..MAX_PAGE) and `per_page` (1..100) from the query string, validated."""
     fields = {}
     page = request.args.get("page", "1")
     per_page = request.args.get("per_page", str(default_per_page))
-    try:
+    if re.fullmatch(r"\d{1,6}", page) and 1 <= int(page) <= MAX_PAGE:
         page_i = int(page)
-        if page_i < 1:
-            raise ValueError
-    except ValueError:
-        fields["page"] = _l("Harus bilangan bulat mulai dari 1.")
+    else:
+        fields["page"] = _l("Harus bilangan bulat 1 sampai %(n)d.", n=MAX_PAGE)
         page_i = 1
-    try:
+    if re.fullmatch(r"\d{1,3}", per_page) and 1 <= int(per_page) <= 100:
         per_page_i = int(per_page)
-        if not 1 <= per_page_i <= 100:
-            raise ValueError
-    except ValueError:
+    else:
         fields["per_page"] = _l("Harus bilangan bulat 1 sampai 100.")
         per_page_i = default_per_page
     if fields:
@@ -241,10 +579,15 @@ def _check_api_csrf():
         return None
     # A route that needs a login answers an anonymous caller 401 itself, whatever the body
     # (an image upload is multipart, a DELETE has no body); only open routes must be JSON.
+    # Only POST: a cross-site form can send nothing else, and other methods need a CORS
+    # preflight we never grant. A request that matched no route (or not its method) is left to
+    # routing, which answers 404 or 405 with `Allow`.
+    if request.method != "POST" or request.routing_exception is not None:
+        return None
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     if getattr(view, "_login_required", False):
         return None
-    if request.mimetype != "application/json" and request.path != API_PREFIX + "/openapi.json":
+    if request.mimetype != "application/json":
         return error_response(415, "unsupported_media_type", _HTTP_MESSAGES[415])
     return None
 
@@ -292,8 +635,13 @@ def init_app(app):
     def _http_error(exc: HTTPException):
         status = exc.code or 500
         if is_api_request():
-            return error_response(status, _HTTP_CODES.get(status, "error"),
-                                  _HTTP_MESSAGES.get(status, exc.name))
+            response, status = error_response(status, _HTTP_CODES.get(status, "error"),
+                                              _HTTP_MESSAGES.get(status, exc.name))
+            # Keep what the exception says in its headers: `Allow` on a 405, above all.
+            for name, value in exc.get_headers():
+                if name.lower() != "content-type":
+                    response.headers[name] = value
+            return response, status
         from flask import render_template
 
         return render_template("errors/error.html", status=status,
@@ -328,6 +676,45 @@ def _path_for_rule(rule: str) -> str:
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
 
 
+_DOCUMENT_DESCRIPTION = (
+    "The public JSON API of Pasar UMKM. Money is integer rupiah. Request bodies are checked "
+    "against the schemas below before anything else: types are strict (a string is never read "
+    "as a number), text has length limits, and keys a schema does not name are ignored. JSON "
+    "bodies are limited to API_MAX_BODY_BYTES (128 KiB by default), image uploads to "
+    "MAX_IMAGE_BYTES. A method a path does not offer answers 405 with `Allow`."
+)
+
+
+def _path_param(rule, arg: str) -> dict:
+    """A path parameter: ids in the database's integer range, other segments short text."""
+    if isinstance(rule._converters[arg], IntegerConverter):
+        spec = {"type": "integer", "minimum": 1, "maximum": INT32_MAX}
+    else:
+        spec = {"type": "string", "minLength": 1, "maxLength": 120}
+    return {"name": arg, "in": "path", "required": True, "schema": spec}
+
+
+def _error_statuses(info: dict, *, login: bool, has_path: bool, method: str) -> set[int]:
+    """Every error status the operation can answer, beyond the ones its route declares.
+
+    400: a body that is not JSON, or a session write without its CSRF token. 401/403: the
+    login and role guards. 404: a path naming nothing (or nothing of yours). 413/415/422: a
+    body too large, of the wrong type, or failing its schema; 422 also for query parameters.
+    """
+    statuses = set(info["errors"]) | {400}
+    if login or info["auth"]:
+        statuses |= {401, 403}
+    if has_path:
+        statuses.add(404)
+    if info["request_body"] is not None:
+        statuses |= {413, 415, 422}
+    elif method == "POST":
+        statuses.add(415)
+    if info["params"]:
+        statuses.add(422)
+    return statuses
+
+
 def build_openapi(app) -> dict:
     """The OpenAPI 3 document, from the `@doc` declarations of the routes under /api/v1."""
     paths: dict[str, dict] = {}
@@ -339,41 +726,42 @@ def build_openapi(app) -> dict:
         if info is None:
             continue
         path = _path_for_rule(rule.rule)
+        path_params = [_path_param(rule, arg) for arg in rule.arguments]
+        login = getattr(view, "_login_required", False)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             op: dict[str, Any] = {
                 "operationId": f"{rule.endpoint}_{method.lower()}",
                 "summary": info["summary"],
                 "tags": info["tags"] or [rule.endpoint.split(".")[0]],
-                "parameters": [
-                    {"name": arg, "in": "path", "required": True,
-                     "schema": {"type": "integer" if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "string"}}
-                    for arg in rule.arguments
-                ] + info["params"],
+                "parameters": path_params + info["params"],
                 "responses": {},
             }
             if info["request_body"] is not None:
                 op["requestBody"] = {"required": True,
                                      "content": {info["content_type"]: {"schema": info["request_body"]}}}
-            ok = {"description": "OK"}
+            ok: dict[str, Any] = {"description": "OK"}
             if info["response"] is not None:
                 ok["content"] = {"application/json": {"schema": info["response"]}}
+            if info["links"]:
+                ok["links"] = info["links"]
             op["responses"][str(info["status"])] = ok
-            for status in sorted(set(info["errors"]) | {400}):
+            for status in sorted(_error_statuses(info, login=login, has_path=bool(path_params),
+                                                 method=method)):
                 op["responses"][str(status)] = {
                     "description": str(_HTTP_MESSAGES.get(status, "Error")),
                     "content": {"application/json": {"schema": ref("Error")}},
                 }
-            if info["auth"]:
+            if info["auth"] or login:
                 op["security"] = [{"bearerAuth": []}, {"cookieAuth": []}]
             paths.setdefault(path, {})[method.lower()] = op
     return {
         "openapi": "3.0.3",
         "info": {"title": "Pasar UMKM API", "version": "1.0.0",
-                 "description": "The public JSON API of Pasar UMKM. Money is integer rupiah."},
+                 "description": _DOCUMENT_DESCRIPTION},
         "servers": [{"url": "/"}],
-        "paths": dict(sorted(paths.items())),
+        "paths": _with_enums(dict(sorted(paths.items()))),
         "components": {
-            "schemas": dict(sorted(SCHEMAS.items())),
+            "schemas": _with_enums(dict(sorted(SCHEMAS.items()))),
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
                 "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},

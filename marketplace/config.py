@@ -44,6 +44,10 @@ def load() -> dict:
         "MAX_IMAGES_PER_PRODUCT": 8,
         # Whole-request cap: CSV imports of 10,000+ rows fit comfortably.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024),
+        # A JSON API body (the largest real one, a product with its descriptions, is ~25 KiB),
+        # and the text fields of a page's form, each refused with 413 above this.
+        "API_MAX_BODY_BYTES": _int("API_MAX_BODY_BYTES", 128 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 256 * 1024),
         "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL") or None,
         # Search: index alias prefix in Elasticsearch; the embedded backend's own SQLite file;
         # the bilingual synonyms file; how long to leave a failed Elasticsearch alone.

@@ -8,7 +8,7 @@ from flask_login import current_user
 from catalog.api import _actor
 from catalog.services import get_store
 from marketplace.api import (api_blueprint, doc, json_body, list_of, login_required_api,
-                             paginate, query_param, ref, schema)
+                             paginate, query_param, ref, schema, text_schema)
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from orders import checkout as checkout_service
@@ -34,10 +34,21 @@ schema("Cart", {"type": "object", "required": ["lines", "stores", "total_idr"], 
                                                                           "0 until a destination is known (shipping_known)"},
                                                          "zone": {"type": "string", "nullable": True}}}},
     "shipping_known": {"type": "boolean"}, "total_idr": _money}})
-_address = {"type": "object", "required": ["name", "phone", "line1", "country"], "properties": {
-    k: {"type": "string"} for k in ("name", "phone", "line1", "district", "regency", "province",
-                                    "postal_code", "country")}}
-schema("ShippingAddress", _address)
+schema("ShippingAddressInput", {
+    "type": "object", "required": ["name", "phone", "line1", "country"],
+    "description": "In Indonesia (country ID) province and regency codes and a 5-digit postal "
+                   "code are required, and the regency must lie in the province.",
+    "properties": {
+        "name": text_schema(120), "phone": text_schema(30), "line1": text_schema(200),
+        "district": text_schema(120, required=False, nullable=True),
+        "regency": text_schema(120, required=False, nullable=True),
+        "province": text_schema(120, required=False, nullable=True),
+        "postal_code": text_schema(20, required=False, nullable=True),
+        "country": {"type": "string", "pattern": r"^\s*[A-Za-z]{2}\s*$", "maxLength": 10,
+                    "description": "ISO 3166 alpha-2, e.g. ID, SG, JP."}}})
+schema("ShippingAddress", {"type": "object", "properties": {
+    k: {"type": "string", "nullable": True}
+    for k in ("name", "phone", "line1", "district", "regency", "province", "postal_code", "country")}})
 schema("OrderLine", {"type": "object", "required": ["title", "quantity", "unit_price_idr", "line_total_idr"],
                      "properties": {"product_id": {"type": "integer", "nullable": True},
                                     "title": {"type": "string"}, "sku": {"type": "string"},
@@ -135,7 +146,7 @@ def delete_cart_item(product_id: int):
 @doc("Place the cart: one order per store, paid once (card or bank transfer)", status=201,
      auth=True, tags=("orders",), errors=(401, 402, 409, 422), response=ref("Checkout"),
      request_body={"type": "object", "required": ["shipping_address", "payment_method"], "properties": {
-         "shipping_address": ref("ShippingAddress"),
+         "shipping_address": ref("ShippingAddressInput"),
          "payment_method": {"type": "string", "enum": ["card", "bank_transfer"]},
          "payment_method_id": {"type": "string", "description":
                                "a Stripe PaymentMethod id (pm_...) to charge now; without it the "

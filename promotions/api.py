@@ -372,7 +372,8 @@ def post_message(rfq_id: int):
          "unit_price_idr": _int, "min_qty": _int, "lead_time_days": _int,
          "valid_until": {"type": "string", "format": "date"}}})
 def make_quote(rfq_id: int):
-    quote = trade.make_quote(trade.rfq_for(rfq_id, _actor()), json_body(), actor=_actor())
+    rfq = trade.rfq_for_seller(rfq_id, _actor())  # someone else's RFQ: 404 before the body
+    quote = trade.make_quote(rfq, json_body(), actor=_actor())
     db.session.commit()
     return jsonify(quote_json(quote)), 201
 
@@ -383,7 +384,7 @@ def make_quote(rfq_id: int):
      status=201, auth=True, tags=("promotions",), errors=(401, 402, 403, 404, 409, 422),
      response=ref("Checkout"),
      request_body={"type": "object", "required": ["shipping_address", "payment_method"], "properties": {
-         "shipping_address": ref("ShippingAddress"),
+         "shipping_address": ref("ShippingAddressInput"),
          "payment_method": {"type": "string", "enum": ["card", "bank_transfer"]},
          "payment_method_id": _str}})
 def accept_quote(quote_id: int):

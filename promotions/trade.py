@@ -88,6 +88,14 @@ def rfq_for(rfq_id: int, actor: User) -> Rfq:
     return rfq
 
 
+def rfq_for_seller(rfq_id: int, actor: User) -> Rfq:
+    """An RFQ to the actor's store; anyone else's (the buyer's too) is 'not found'."""
+    rfq = db.session.get(Rfq, rfq_id)
+    if rfq is None or rfq.store.owner_id != actor.id:
+        raise NotFound()
+    return rfq
+
+
 def rfqs_of_buyer(buyer: User) -> sa.Select:
     return sa.select(Rfq).where(Rfq.buyer_id == buyer.id).order_by(Rfq.created_at.desc())
 

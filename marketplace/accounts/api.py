@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from marketplace.accounts import services
 from marketplace.accounts.models import User
-from marketplace.api import (api_blueprint, doc, json_body, login_required_api, ref, schema)
+from marketplace.api import (api_blueprint, doc, json_body, login_required_api, ref, schema,
+                             text_schema)
 from marketplace.extensions import db, limiter
 
 bp = api_blueprint("accounts_api", __name__)
@@ -32,6 +33,10 @@ schema("Token", {"type": "object", "required": ["id", "token", "label"],
                                 "label": {"type": "string"}}})
 
 
+#: E-mail addresses longer than RFC 5321's 254 are refused before any parsing.
+_EMAIL = {"type": "string", "format": "email", "maxLength": 254}
+
+
 def user_json(user: User) -> dict:
     return {"id": user.id, "email": user.email, "name": user.name, "roles": user.roles}
 
@@ -45,8 +50,8 @@ def _limit():
 @bp.post("/auth/register")
 @doc("Create an account (a buyer)", status=201, errors=(409, 415, 422), tags=("accounts",),
      request_body={"type": "object", "required": ["email", "password", "name"], "properties": {
-         "email": {"type": "string"}, "password": {"type": "string", "minLength": 8},
-         "name": {"type": "string"}}},
+         "email": _EMAIL, "password": {"type": "string", "minLength": 8, "maxLength": 200},
+         "name": text_schema(120)}},
      response=ref("User"))
 def register():
     data = json_body()
@@ -61,7 +66,8 @@ def register():
 @doc("Make a personal API token from e-mail and password (shown once)", status=201,
      errors=(401, 415, 422, 429), tags=("accounts",),
      request_body={"type": "object", "required": ["email", "password", "label"], "properties": {
-         "email": {"type": "string"}, "password": {"type": "string"}, "label": {"type": "string"}}},
+         "email": _EMAIL, "password": {"type": "string", "maxLength": 200},
+         "label": text_schema(80)}},
      response=ref("Token"))
 def create_token():
     from flask_babel import lazy_gettext as _l

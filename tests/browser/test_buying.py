@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from orders.models import Checkout, Order
+from tests.browser.csp import watch_csp
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD
 from tests.orders.conftest import stripe_api  # noqa: F401  (fixture)
@@ -59,8 +60,9 @@ def test_guest_cart_from_two_stores_paid_by_card_reaches_both_sellers(
     sellers = [kopi.owner, keripik.owner]
     db.session.commit()
 
-    # when a guest fills a cart from both stores
+    # when a guest fills a cart from both stores (every page under the strict CSP, none violated)
     page = new_page()
+    violations = watch_csp(page)
     add_to_cart(page, live_server, beans, 5)
     add_to_cart(page, live_server, chips, 3)
     assert "Kopi Tanggamus Jaya" in page.content() and "Keripik Bu Sri" in page.content()
@@ -95,6 +97,9 @@ def test_guest_cart_from_two_stores_paid_by_card_reaches_both_sellers(
     page.wait_for_url(re.compile(r".*/checkout/\d+$"))
     assert page.get_by_role("heading", name=re.compile("Pembayaran berhasil")).is_visible()
     snap(page, "checkout_done")
+    assert "script-src 'self' https://js.stripe.com" in page.evaluate(
+        "() => fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+    assert violations == []
 
     db.session.expire_all()
     checkout = db.session.scalars(sa.select(Checkout)).one()
@@ -105,6 +110,7 @@ def test_guest_cart_from_two_stores_paid_by_card_reaches_both_sellers(
     # then each seller finds their own order, paid
     for seller, product in zip(sellers, (beans, chips)):
         desk = new_page()
+        desk_violations = watch_csp(desk)
         log_in(desk, live_server, seller)
         desk.goto(f"{live_server}/jual/pesanan")
         assert "Rina Wulandari" in desk.content()
@@ -115,6 +121,7 @@ def test_guest_cart_from_two_stores_paid_by_card_reaches_both_sellers(
         assert product.title in desk.content()
         assert desk.get_by_role("button", name="Terima pesanan").is_visible()
         snap(desk, f"seller_order_{seller.id}")
+        assert desk_violations == []
 
 
 def test_bank_transfer_order_is_confirmed_by_its_seller(

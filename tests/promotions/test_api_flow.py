@@ -146,5 +146,10 @@ def test_curation_refuses_bad_values_with_field_errors(client, officer, make_eve
     response = client.put(f"/api/v1/events/{event.slug}/products", headers=token_for(officer),
                           json={"items": [{"product_id": product.id, "position": "first"},
                                           {"product_id": product.id, "event_price_idr": 60000}]})
-    assert response.status_code == 422
-    assert set(response.get_json()["error"]["fields"]) == {"items.0", "items.1.event_price_idr"}
+    assert response.status_code == 422  # a position that is not a number breaks the schema
+    assert set(response.get_json()["error"]["fields"]) == {"items"}
+    response = client.put(f"/api/v1/events/{event.slug}/products", headers=token_for(officer),
+                          json={"items": [{"product_id": product.id, "position": 1},
+                                          {"product_id": product.id, "event_price_idr": 60000}]})
+    assert response.status_code == 422  # an event price above the normal price: the service
+    assert set(response.get_json()["error"]["fields"]) == {"items.1.event_price_idr"}

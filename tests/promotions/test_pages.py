@@ -353,8 +353,9 @@ def test_rfq_quote_and_accept_make_an_order_and_the_report_counts_it(
     login(client, officer)
     report = text(client.get(f"/petugas/acara/{event.slug}/laporan"))
     assert "Laporan acara" in report and "Jepang" in report
-    assert re.search(r'Kesepakatan</span><span class="bar-track"><span class="bar" style="width: 100.0%">'
-                     r'</span></span><span class="bar-value">1</span>', report)
+    assert re.search(r'Kesepakatan</span><span class="bar-track"><svg class="bar-svg"[^>]*>'
+                     r'<rect class="bar" width="100.0" height="1"/></svg></span>'
+                     r'<span class="bar-value">1</span>', report)
     assert "1 pesanan menunggu pembayaran" in report
     csv = client.get(f"/petugas/acara/{event.slug}/laporan.csv")
     assert csv.mimetype == "text/csv"
