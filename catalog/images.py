@@ -2,7 +2,8 @@
 
 Re-encoding with Pillow drops metadata (EXIF location) and anything that is not the picture.
 Files live under UPLOAD_DIR/products/<product id>/ with random names and are served by
-`web.media` with year-long cache headers.
+`web.media` with year-long cache headers. Private pictures (payment receipts) are written under
+PRIVATE_UPLOAD_DIR instead, which /media never serves; their own checked routes do.
 """
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ THUMB_SIDE = 400
 MAX_PIXELS = 40_000_000
 
 
-def _root() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
+def _root(private: bool = False) -> Path:
+    return Path(current_app.config["PRIVATE_UPLOAD_DIR" if private else "UPLOAD_DIR"])
 
 
 def add_image(product: Product, data: bytes, *, actor: User) -> ProductImage:
@@ -45,11 +46,13 @@ def add_image(product: Product, data: bytes, *, actor: User) -> ProductImage:
     return image
 
 
-def store_image(product_id: int, data: bytes, *, folder: str | None = None) -> ProductImage:
+def store_image(product_id: int, data: bytes, *, folder: str | None = None,
+                private: bool = False) -> ProductImage:
     """Validate and write the files for one picture; returns an unsaved ProductImage.
 
-    Pictures go under `products/<product_id>/` (public, served by /media); a `folder` starting
-    with `private/` keeps them out of /media (payment receipts).
+    Pictures go under `products/<product_id>/` of UPLOAD_DIR (public, served by /media), or
+    with `private=True` under `folder` of PRIVATE_UPLOAD_DIR (payment receipts; the paths are
+    then relative to PRIVATE_UPLOAD_DIR).
     """
     max_bytes = current_app.config["MAX_IMAGE_BYTES"]
     if not data:
@@ -75,7 +78,7 @@ def store_image(product_id: int, data: bytes, *, folder: str | None = None) -> P
         raise ValidationError(fields={"image": _l("Berkas ini bukan foto JPEG, PNG atau WebP yang utuh.")}) from None
 
     rel = folder or f"products/{product_id}"
-    folder = _root() / rel
+    folder = _root(private) / rel
     folder.mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex
     main = img.copy()

@@ -40,6 +40,10 @@ def load() -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(ROOT / "instance" / "uploads"),
+        # Files only their owners may see (bank-transfer receipts): outside UPLOAD_DIR, so no
+        # spelling of a /media/ path (or a web server serving UPLOAD_DIR) can reach them.
+        "PRIVATE_UPLOAD_DIR": os.environ.get("PRIVATE_UPLOAD_DIR")
+        or str(ROOT / "instance" / "private-uploads"),
         "MAX_IMAGE_BYTES": _int("MAX_IMAGE_BYTES", 5 * 1024 * 1024),
         "MAX_IMAGES_PER_PRODUCT": 8,
         # Whole-request cap: CSV imports of 10,000+ rows fit comfortably.

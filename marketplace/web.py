@@ -1,11 +1,11 @@
 """Shared web parts: the language switch, uploaded media, security headers, template helpers."""
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, session
+from flask import Blueprint, abort, current_app, redirect, request, send_file, session
 from flask_login import current_user
-from werkzeug.utils import safe_join
 
 from marketplace.extensions import db
 
@@ -62,13 +62,36 @@ def set_language():
     return redirect(safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
 
 
+def public_media_file(filename: str) -> Path | None:
+    """The public upload `filename` names, or None.
+
+    Only a canonical relative path is looked up (no empty, `.` or `..` segments, no hidden
+    names, no backslashes), so there is one spelling per file; and the file it resolves to (links
+    followed) must be inside UPLOAD_DIR and outside both PRIVATE_UPLOAD_DIR and the legacy
+    UPLOAD_DIR/private/ folder, whatever the spelling was.
+    """
+    parts = filename.split("/")
+    if any(not p or p.startswith(".") or "\\" in p or "\0" in p for p in parts):
+        return None
+    root = Path(current_app.config["UPLOAD_DIR"]).resolve()
+    path = (root / filename).resolve()
+    refused = (Path(current_app.config["PRIVATE_UPLOAD_DIR"]).resolve(), root / "private")
+    if not path.is_relative_to(root) or any(path.is_relative_to(r) for r in refused):
+        return None
+    return path if path.is_file() else None
+
+
 @bp.get("/media/<path:filename>")
 def media(filename: str):
-    """Serve an uploaded file with long-lived cache headers."""
-    root = current_app.config["UPLOAD_DIR"]
-    if safe_join(root, filename) is None or filename.startswith("private/"):
-        abort(404)  # private files (payment receipts) are served by their own checked routes
-    response = send_from_directory(root, filename, max_age=MEDIA_MAX_AGE)
+    """Serve a public uploaded file (product pictures) with long-lived cache headers.
+
+    Private files (payment receipts) live outside UPLOAD_DIR and are served only by their own
+    checked routes.
+    """
+    path = public_media_file(filename)
+    if path is None:
+        abort(404)
+    response = send_file(path, max_age=MEDIA_MAX_AGE)
     response.headers["Cache-Control"] = f"public, max-age={MEDIA_MAX_AGE}, immutable"
     return response
 

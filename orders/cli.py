@@ -42,5 +42,14 @@ def send_mail():
     click.echo(f"sent {sent} e-mails")
 
 
+@orders_cli.command("move-private-uploads")
+@with_appcontext
+def move_private_uploads():
+    """Move transfer proofs stored under UPLOAD_DIR/private/ to PRIVATE_UPLOAD_DIR (run once)."""
+    count = services.move_legacy_transfer_proofs()
+    db.session.commit()
+    click.echo(f"moved {count} transfer proofs")
+
+
 def init_app(app):
     app.cli.add_command(orders_cli)

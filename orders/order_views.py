@@ -3,9 +3,7 @@ and refunds.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import (abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for)
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -127,11 +125,13 @@ def transfer_proof(order_id: int):
 def transfer_proof_image(order_id: int):
     """The transfer photo, for the order's buyer and seller only (never cached publicly)."""
     order = services.order_for(order_id, _me())
-    if not order.transfer_proof_path:
+    legacy = (order.transfer_proof_path or "").startswith(services.LEGACY_PRIVATE_PREFIX)
+    path = services.transfer_proof_file(order)
+    if legacy:
+        db.session.commit()  # the proof was moved out of the public upload folder
+    if path is None:
         abort(404)
-    path = Path(order.transfer_proof_path)
-    response = send_from_directory(Path(current_app.config["UPLOAD_DIR"]) / path.parent, path.name,
-                                   max_age=0)
+    response = send_file(path, mimetype="image/webp", max_age=0, conditional=False, etag=False)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

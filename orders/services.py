@@ -2,11 +2,15 @@
 reconciliation with Stripe."""
 from __future__ import annotations
 
+import shutil
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from werkzeug.utils import safe_join
 
 from catalog.models import Store
 from marketplace.accounts.models import User
@@ -129,10 +133,55 @@ def attach_transfer_proof(order: Order, data: bytes, *, actor: User) -> None:
         raise Conflict(_l("Pesanan ini tidak dibayar dengan transfer bank."), code="not_transfer")
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise Conflict(_l("Pesanan ini tidak menunggu pembayaran."), code="invalid_transition")
-    image = store_image(order.id, data, folder=f"private/transfers/{order.id}")
+    image = store_image(order.id, data, folder=f"transfers/{order.id}", private=True)
     order.transfer_proof_path = image.path
     notify(order.store.owner_id, "transfer_proof", order)
     db.session.flush()
+
+
+# Before PRIVATE_UPLOAD_DIR, receipts were written to UPLOAD_DIR/private/... and their rows say so.
+LEGACY_PRIVATE_PREFIX = "private/"
+
+
+def transfer_proof_file(order: Order) -> Path | None:
+    """The file of the order's transfer proof, under PRIVATE_UPLOAD_DIR, or None.
+
+    A proof stored before PRIVATE_UPLOAD_DIR existed (path `private/...` under UPLOAD_DIR) is
+    moved out of the public upload folder first and its row updated (the caller commits).
+    """
+    if not order.transfer_proof_path:
+        return None
+    if order.transfer_proof_path.startswith(LEGACY_PRIVATE_PREFIX):
+        move_legacy_transfer_proof(order)
+    found = safe_join(current_app.config["PRIVATE_UPLOAD_DIR"], order.transfer_proof_path)
+    return Path(found) if found and Path(found).is_file() else None
+
+
+def move_legacy_transfer_proof(order: Order) -> None:
+    """Move one legacy proof (and its thumbnail) from UPLOAD_DIR to PRIVATE_UPLOAD_DIR."""
+    old_rel = order.transfer_proof_path
+    new_rel = old_rel[len(LEGACY_PRIVATE_PREFIX):]
+    public, private = Path(current_app.config["UPLOAD_DIR"]), Path(current_app.config["PRIVATE_UPLOAD_DIR"])
+    for rel_old, rel_new in ((old_rel, new_rel),
+                             (old_rel.removesuffix(".webp") + "-thumb.webp",
+                              new_rel.removesuffix(".webp") + "-thumb.webp")):
+        source, target = safe_join(str(public), rel_old), safe_join(str(private), rel_new)
+        if source is None or target is None:
+            continue
+        if Path(source).is_file():
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(source, target)
+    order.transfer_proof_path = new_rel
+    db.session.flush()
+
+
+def move_legacy_transfer_proofs() -> int:
+    """Move every legacy proof out of UPLOAD_DIR (`flask orders move-private-uploads`)."""
+    orders = db.session.scalars(sa.select(Order).where(
+        Order.transfer_proof_path.startswith(LEGACY_PRIVATE_PREFIX, autoescape=True))).all()
+    for order in orders:
+        move_legacy_transfer_proof(order)
+    return len(orders)
 
 
 def confirm_transfer(order: Order, *, actor: User) -> Order:

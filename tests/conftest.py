@@ -64,6 +64,7 @@ def app(tmp_path_factory):
         if url.startswith("postgresql://") else url,
         "SECRET_KEY": "test-secret",
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "PRIVATE_UPLOAD_DIR": str(tmp_path_factory.mktemp("private-uploads")),
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -300,7 +301,8 @@ def test_buyer_uploads_a_transfer_proof_and_the_seller_sees_it(sold, db, make_us
     login(stranger, make_user())
     assert stranger.get(f"/pesanan/{order_id}/bukti-transfer").status_code == 404
     path = db.session.get(Order, order_id).transfer_proof_path
-    assert path.startswith("private/")
+    assert (Path(app.config["PRIVATE_UPLOAD_DIR"]) / path).is_file()
+    assert not list(Path(app.config["UPLOAD_DIR"]).rglob(Path(path).name))
     assert stranger.get(f"/media/{path}").status_code == 404
 
 
