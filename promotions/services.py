@@ -87,7 +87,7 @@ def _clean_event(data: dict, *, partial: bool, current: Event | None = None) -> 
     take("description", lambda x: v.clean_text(x, required=True, min_len=10, max_len=20000))
     take("description_en", lambda x: v.clean_text(x, required=False, max_len=20000))
     take("venue", lambda x: v.clean_text(x, required=False, max_len=200))
-    take("online_url", lambda x: v.clean_text(x, required=False, max_len=300))
+    take("online_url", lambda x: v.clean_http_url(x, required=False, max_len=300))
     take("exhibitor_quota", lambda x: v.clean_int(x if x not in (None, "") else 50, minimum=1,
                                                   maximum=10000))
     if not partial or "kind" in data:
@@ -410,12 +410,16 @@ def register(event: Event, user: User, data: dict) -> Registration:
     company = (data.get("company") or "").strip() if isinstance(data.get("company"), str) else ""
     if not company:
         errors["company"] = _l("Wajib diisi.")
+    elif len(company) > 160:
+        errors["company"] = _l("Maksimal %(n)d karakter.", n=160)
     country = str(data.get("country") or "").strip().upper()
     if not COUNTRY.match(country):
         errors["country"] = _l("Kode negara dua huruf (ISO), mis. ID, SG, JP.")
     interests = data.get("interests") or ""
     if isinstance(interests, list):
         interests = ", ".join(str(i) for i in interests)
+    if len(str(interests)) > 2000:
+        errors["interests"] = _l("Maksimal %(n)d karakter.", n=2000)
     if errors:
         raise ValidationError(fields=errors)
     if db.session.scalar(sa.select(Registration.id).where(
