@@ -20,6 +20,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     from marketplace import api, auth, i18n, money, request_limits, web  # noqa: F401  (money: the rates model)
+    from marketplace import limiter_storage  # the rate_limits model and the database:// storage
     from marketplace.extensions import babel, csrf, db, limiter, migrate
 
     request_limits.register_converters(app)
@@ -34,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         timezone_selector=i18n.select_timezone,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+    limiter_storage.init_app(app)  # `database://`: counters in the app's database, shared by workers
     limiter.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)

@@ -1,4 +1,4 @@
-"""Top-level CLI commands: the first admin, and roles."""
+"""Top-level CLI commands: the first admin, roles, and purging ended login sessions."""
 from __future__ import annotations
 
 import click
@@ -44,6 +44,16 @@ def grant_role(email: str, role: str) -> None:
     click.echo(f"{user.email}: {', '.join(user.roles)}")
 
 
+@click.command("purge-sessions")
+@with_appcontext
+def purge_sessions() -> None:
+    """Delete expired login sessions (and those revoked a week ago)."""
+    count = services.purge_expired_sessions()
+    db.session.commit()
+    click.echo(f"{count} ended sessions deleted.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(grant_role)
+    app.cli.add_command(purge_sessions)

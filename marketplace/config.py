@@ -75,16 +75,22 @@ def load() -> dict:
         "SMTP_FROM": os.environ.get("SMTP_FROM") or None,
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,
-        # Cookies: HttpOnly and SameSite always; Secure whenever served over HTTPS.
+        # Cookies: HttpOnly and SameSite always; Secure whenever the request is HTTPS or
+        # PUBLIC_URL is https:// (marketplace/cookies.py), or always with SESSION_COOKIE_SECURE.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        # How long a login lasts on the server (a `user_sessions` row): the session lifetime,
+        # or with "Ingat saya" (remember me) the remember cookie's.
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 14 * 24 * 3600),
+        "REMEMBER_COOKIE_DURATION": _int("REMEMBER_LIFETIME_SECONDS", 365 * 24 * 3600),
         "WTF_CSRF_TIME_LIMIT": None,
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # Rate-limit counters are shared by every worker and process: by default in the app's own
+        # database (marketplace/limiter_storage.py); any `limits` URI (redis://...) wins.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "database://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "BABEL_DEFAULT_LOCALE": "id",

@@ -5,11 +5,12 @@ import sqlalchemy.orm as so
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 import sqlalchemy as sa
+
+from marketplace.cookies import LoginManager  # Flask-Login's, with the remember cookie's Secure derived
 
 
 class Base(so.DeclarativeBase):

@@ -1,4 +1,4 @@
-"""Account operations: register, authenticate, roles and personal API tokens.
+"""Account operations: register, authenticate, login sessions, roles and personal API tokens.
 
 Services take the acting user as an argument and never touch the request; they add and flush,
 and the request (or CLI command) boundary commits.
@@ -6,17 +6,20 @@ and the request (or CLI command) boundary commits.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from marketplace.accounts.models import ApiToken, Role, User, UserRole
+from marketplace.accounts.models import ApiToken, Role, User, UserRole, UserSession
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import as_utc, utcnow
 
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "pu_"
@@ -120,6 +123,7 @@ def set_password(user: User, password: str) -> None:
             fields={"password": _l("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)}
         )
     user.password_hash = generate_password_hash(password)
+    end_sessions(user)  # whoever knew the old password is logged out everywhere
     db.session.flush()
 
 
@@ -173,3 +177,113 @@ def revoke_token(token_id: int, *, actor: User) -> None:
         raise NotFound()
     row.revoked_at = utcnow()
     db.session.flush()
+
+
+# -- Login sessions -------------------------------------------------------------------------------
+
+#: A session's `last_seen_at` is written at most this often (not on every request).
+SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+#: Revoked sessions are kept this long (who was logged in where), then purged.
+REVOKED_SESSION_RETENTION = timedelta(days=7)
+_MAX_ROW_ID = 2**31 - 1  # PostgreSQL integer
+
+
+def _printable(text: str | None, limit: int) -> str | None:
+    """Header text fit for a column: control characters dropped (NUL breaks PostgreSQL), cut."""
+    text = "".join(ch for ch in (text or "") if ch.isprintable())[:limit].strip()
+    return text or None
+
+
+def start_session(user: User, *, remember: bool, lifetime: timedelta,
+                  user_agent: str | None = None) -> str:
+    """Record a new login of `user` lasting `lifetime`; return its token `"<id>:<secret>"`.
+
+    The token is what Flask-Login stores in the session and the remember cookie (it is attached
+    to `user.session_token`, which `User.get_id()` returns). A new secret per login, so no two
+    logins share a cookie value; only the secret's SHA-256 is stored.
+    """
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = UserSession(user_id=user.id, secret_hash=_hash_token(secret), remember=remember,
+                      user_agent=_printable(user_agent, 200), created_at=now, last_seen_at=now,
+                      expires_at=now + lifetime)
+    db.session.add(row)
+    db.session.flush()
+    user.session_token = f"{row.id}:{secret}"
+    return user.session_token
+
+
+def _session_row(token: str | None) -> UserSession | None:
+    """The unrevoked, unexpired session named by `token` whose secret matches, or None."""
+    session_id, _sep, secret = (token or "").partition(":")
+    if not secret or not session_id.isdigit() or len(session_id) > 10 or int(session_id) > _MAX_ROW_ID:
+        return None  # also a cookie from before server-side sessions, which held the bare user id
+    row = db.session.scalar(
+        sa.select(UserSession).options(so.joinedload(UserSession.user)).where(
+            UserSession.id == int(session_id),
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > utcnow(),
+        )
+    )
+    if row is None or not hmac.compare_digest(row.secret_hash, _hash_token(secret)):
+        return None
+    return row
+
+
+def live_session(token: str | None) -> UserSession | None:
+    """The live session for a token from a cookie, its active user attached, or None.
+
+    On success `row.user.session_token` is set to `token`, so the loaded user keeps naming the
+    same login.
+    """
+    row = _session_row(token)
+    if row is None or not row.user.is_active:
+        return None
+    row.user.session_token = token
+    return row
+
+
+def session_needs_touch(row: UserSession) -> bool:
+    """Whether `last_seen_at` is older than SESSION_TOUCH_INTERVAL."""
+    return as_utc(row.last_seen_at) < utcnow() - SESSION_TOUCH_INTERVAL
+
+
+def touch_session(session_id: int) -> None:
+    """Record that the session was just used."""
+    db.session.execute(
+        sa.update(UserSession).where(UserSession.id == session_id).values(last_seen_at=utcnow())
+    )
+
+
+def end_session(token: str | None) -> None:
+    """Revoke the login named by `token` (logout): its cookies, replayed, are anonymous."""
+    row = _session_row(token)
+    if row is not None:
+        row.revoked_at = utcnow()
+        db.session.flush()
+
+
+def end_sessions(user: User) -> int:
+    """Revoke every live login of `user` (password changed, account disabled); return how many."""
+    result = db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
+
+
+def purge_expired_sessions(now=None) -> int:
+    """Delete sessions past their expiry, and those revoked over REVOKED_SESSION_RETENTION ago.
+
+    Returns how many rows went. Run by `flask purge-sessions`.
+    """
+    now = now or utcnow()
+    result = db.session.execute(
+        sa.delete(UserSession)
+        .where(sa.or_(UserSession.expires_at <= now,
+                      UserSession.revoked_at <= now - REVOKED_SESSION_RETENTION))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -1,8 +1,10 @@
 """Account pages: register, log in and out, personal API tokens, user roles for admins."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -27,9 +29,21 @@ KEPT_ON_LOGIN: set[str] = {"lang", "currency"}
 
 
 def _start_session(user: User, remember: bool = False) -> None:
+    """Log `user` in: a fresh session cookie naming a new server-side login (a `UserSession`).
+
+    With `remember`, the login lasts REMEMBER_COOKIE_DURATION and Flask-Login also writes the
+    remember cookie; otherwise it lasts the session lifetime. The caller commits.
+    """
     kept = {k: session[k] for k in KEPT_ON_LOGIN if k in session}
     session.clear()
     session.update(kept)
+    if remember:
+        lifetime = current_app.config["REMEMBER_COOKIE_DURATION"]
+        lifetime = lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=lifetime)
+    else:
+        lifetime = current_app.permanent_session_lifetime
+    services.start_session(user, remember=remember, lifetime=lifetime,
+                           user_agent=request.headers.get("User-Agent"))
     login_user(user, remember=remember)
 
 
@@ -46,8 +60,8 @@ def register():
         else:
             if session.get("lang") in ("id", "en"):
                 user.locale = session["lang"]
-            db.session.commit()
             _start_session(user)
+            db.session.commit()
             flash(_("Selamat datang di Pasar UMKM, %(name)s!", name=user.name), "success")
             return redirect(safe_next(form.next.data, url_for("catalog.home")))
     return render_template("accounts/register.html", form=form)
@@ -70,9 +84,13 @@ def login():
 
 @bp.post("/keluar")
 def logout():
-    logout_user()
+    """End the login on the server (its cookies, replayed, are anonymous) and in this browser."""
+    if current_user.is_authenticated and current_user.session_token:
+        services.end_session(current_user.session_token)
+        db.session.commit()
     lang = session.get("lang")
     session.clear()  # the cart belonged to the account; a logged-out browser starts empty
+    logout_user()  # after the clear: it leaves the note that deletes the remember cookie
     if lang:
         session["lang"] = lang
     flash(_("Anda sudah keluar."), "info")
