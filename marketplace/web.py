@@ -1,11 +1,13 @@
 """Shared web parts: the language switch, uploaded media, security headers, template helpers."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, request, send_file, session
 from flask_login import current_user
+from werkzeug.urls import iri_to_uri
 
 from marketplace.extensions import db
 
@@ -39,14 +41,30 @@ PERMISSIONS_POLICY = ('camera=(), microphone=(), geolocation=(), usb=(), '
                       'payment=(self "https://js.stripe.com")')
 
 
+#: Never in a redirect target: control characters (CR/LF would split the Location header, and
+#: browsers drop tabs and newlines, so `/\t/evil.test` means `//evil.test`) and backslashes
+#: (browsers read `/\evil.test` as `//evil.test`).
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
+
+
 def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Only redirect to paths on this site (no open redirects)."""
-    if not target:
+    """`target` if it is a path on this site, else `fallback` (no open redirects).
+
+    Refused: a scheme or host (`https://evil.test`, `//evil.test`), anything not starting with
+    one slash, control characters and backslashes. Non-ASCII is percent-encoded, since a header
+    value is Latin-1.
+    """
+    if not target or not isinstance(target, str):
+        return fallback
+    if _UNSAFE_IN_NEXT.search(target) or not target.startswith("/") or target.startswith("//"):
         return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return fallback
-    return target
+    try:
+        return iri_to_uri(target)
+    except UnicodeError:  # a lone surrogate
+        return fallback
 
 
 @bp.post("/bahasa")

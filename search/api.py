@@ -93,16 +93,16 @@ def search():
 
 def category_and_store_suggestions(text: str, lang: str, limit: int = 3) -> list[dict]:
     """Categories and stores whose name contains what was typed (small tables: the database)."""
-    like = f"%{text.lower()}%"
+    text = text.lower()  # matched literally: autoescape keeps a typed % or _ from being a wildcard
     out = []
     cats = db.session.scalars(
-        sa.select(Category).where(sa.or_(sa.func.lower(Category.name).like(like),
-                                         sa.func.lower(Category.name_en).like(like)))
+        sa.select(Category).where(sa.or_(sa.func.lower(Category.name).contains(text, autoescape=True),
+                                         sa.func.lower(Category.name_en).contains(text, autoescape=True)))
         .order_by(Category.position).limit(limit)).all()
     out += [{"type": "category", "text": c.display_name(lang), "url": f"/kategori/{c.slug}"}
             for c in cats]
     stores = db.session.scalars(
-        sa.select(Store).where(sa.func.lower(Store.name).like(like))
+        sa.select(Store).where(sa.func.lower(Store.name).contains(text, autoescape=True))
         .order_by(Store.verified_at.is_(None), Store.name).limit(limit)).all()
     out += [{"type": "store", "text": s.name, "url": f"/toko/{s.slug}"} for s in stores]
     return out

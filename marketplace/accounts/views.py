@@ -133,7 +133,9 @@ def admin_users():
     q = (request.args.get("q") or "").strip().lower()
     stmt = sa.select(User).order_by(User.created_at.desc()).limit(100)
     if q:
-        stmt = stmt.where(sa.or_(User.email.contains(q), sa.func.lower(User.name).contains(q)))
+        # autoescape: a typed % or _ is that character, not a LIKE wildcard
+        stmt = stmt.where(sa.or_(User.email.contains(q, autoescape=True),
+                                 sa.func.lower(User.name).contains(q, autoescape=True)))
     return render_template("accounts/admin_users.html", users=db.session.scalars(stmt).all(),
                            q=q, form=RoleForm(), roles=list(Role))
 
