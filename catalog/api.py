@@ -490,11 +490,15 @@ def delete_product(product_id: int):
 def upload_image(product_id: int):
     """Attach the uploaded `image` to the caller's product."""
     actor = _actor()
-    product = services.owned_product(product_id, actor)
+    # Read (without flushing a bearer token's pending last-use write), decode, then write: no
+    # database write lock is held while the picture is decoded and re-encoded.
+    with db.session.no_autoflush:
+        product = services.owned_product(product_id, actor)
     upload = request.files.get("image")
     if upload is None:
         raise ValidationError(fields={"image": _l("Pilih berkas foto.")})
-    image = image_service.add_image(product, upload.read(), actor=actor)
+    prepared = image_service.prepare_image(upload.read())
+    image = image_service.add_image(product, prepared, actor=actor)
     _commit()
     return jsonify(image_json(image)), 201
 

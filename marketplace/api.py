@@ -113,6 +113,7 @@ def doc(
     content_type: str = "application/json",
     tags: tuple[str, ...] = (),
     links: dict | None = None,
+    produces: tuple[str, ...] = ("application/json",),
 ) -> Callable:
     """Describe an API route for the OpenAPI document and hold its requests to that description.
 
@@ -138,6 +139,7 @@ def doc(
             "content_type": content_type,
             "tags": list(tags),
             "links": links or {},
+            "produces": produces,
         }
 
         @functools.wraps(view)
@@ -235,12 +237,23 @@ def _is_datetime(value) -> bool:
 ENUM_SOURCES: dict[str, Callable[[], list[str]]] = {}
 
 
-def enum_source(name: str, values: Callable[[], list[str]]) -> None:
-    """Let schemas say `"x-enum-from": name`; `values()` lists the allowed values (cached per app)."""
+_UNCACHED: set[str] = set()
+
+
+def enum_source(name: str, values: Callable[[], list[str]], *, cache: bool = True) -> None:
+    """Let schemas say `"x-enum-from": name`; `values()` lists the allowed values.
+
+    Reference data is read once per app (`cache`); values that follow the configuration
+    (the payment methods on offer) are read each time.
+    """
     ENUM_SOURCES[name] = values
+    if not cache:
+        _UNCACHED.add(name)
 
 
 def _enum_values(name: str) -> list[str]:
+    if name in _UNCACHED:
+        return list(ENUM_SOURCES[name]())
     cache = current_app.extensions.setdefault("api_enums", {})
     if name not in cache:
         cache[name] = list(ENUM_SOURCES[name]())
@@ -377,6 +390,19 @@ def _bad_text(value: str) -> bool:
     return False
 
 
+def _check_depth(node) -> None:
+    """Refuse a body nested deeper than MAX_JSON_DEPTH (400), without recursion."""
+    stack = [(node, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise DomainError(_l("JSON terlalu dalam bersarang."), code="bad_json")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+
+
 def _check_text(node, path: str, fields: dict, depth: int = 0) -> None:
     if depth > MAX_JSON_DEPTH:
         raise DomainError(_l("JSON terlalu dalam bersarang."), code="bad_json")
@@ -442,9 +468,24 @@ def check_query(info: dict) -> None:
         raise ValidationError(fields=fields)
 
 
+def _known_keys(data, schema):
+    """`data` without the keys its object schemas do not name (they are ignored, unread)."""
+    if isinstance(data, dict) and isinstance(schema, dict) and "properties" in schema \
+            and schema.get("additionalProperties") is None:
+        props = schema["properties"]
+        return {k: _known_keys(v, props[k]) for k, v in data.items() if k in props}
+    if isinstance(data, list) and isinstance(schema, dict) and isinstance(schema.get("items"), dict):
+        return [_known_keys(v, schema["items"]) for v in data]
+    if isinstance(schema, dict) and "anyOf" in schema:  # a nullable object
+        return _known_keys(data, schema["anyOf"][0])
+    return data
+
+
 def _checked_body(info: dict):
     """The JSON body, held to the operation's request schema (400 not JSON, 422 invalid)."""
-    data = _parse_json_body()
+    raw = _parse_json_body()
+    _check_depth(raw)
+    data = _known_keys(raw, _json_schema(info["request_body"] or {}))
     fields: dict = {}
     _check_text(data, "", fields)
     body = info["request_body"] or {}
@@ -741,7 +782,9 @@ def build_openapi(app) -> dict:
                                      "content": {info["content_type"]: {"schema": info["request_body"]}}}
             ok: dict[str, Any] = {"description": "OK"}
             if info["response"] is not None:
-                ok["content"] = {"application/json": {"schema": info["response"]}}
+                ok["content"] = {
+                    kind: {"schema": info["response"] if kind == "application/json"
+                           else {"type": "string"}} for kind in info["produces"]}
             if info["links"]:
                 ok["links"] = info["links"]
             op["responses"][str(info["status"])] = ok

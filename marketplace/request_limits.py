@@ -20,8 +20,28 @@ INT32_MAX = 2_147_483_647
 MULTIPART_ENVELOPE_BYTES = 256 * 1024
 
 
+def _up_to(limit: str) -> str:
+    """A regular expression for the decimal numbers 1..limit, without leading zeros."""
+    n = len(limit)
+    parts = [r"[1-9]\d{0,%d}" % (n - 2)] if n > 1 else []
+    for i, digit in enumerate(limit):
+        low = "1" if i == 0 else "0"
+        if int(digit) > int(low):
+            rest = n - i - 1
+            parts.append(limit[:i] + f"[{low}-{int(digit) - 1}]" + (r"\d{%d}" % rest if rest else ""))
+    parts.append(limit)
+    return "(?:" + "|".join(parts) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """`<int:...>`: a non-negative integer no larger than the database's integer columns."""
+    """`<int:...>`: an id, 1 to the database's integer limit, or the URL matches no route.
+
+    The range lives in the regular expression, not only in `max`: Werkzeug checks `max` after
+    it has matched the path, so an id out of range on a path that other methods also serve
+    (GET and DELETE /products/<id>) would answer 405 instead of 404.
+    """
+
+    regex = _up_to(str(INT32_MAX))
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
                  max: int | None = INT32_MAX, signed: bool = False) -> None:  # noqa: A002

@@ -6,18 +6,27 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from catalog.api import _actor
+from catalog.images import prepare_image
 from catalog.services import get_store
-from marketplace.api import (api_blueprint, doc, json_body, list_of, login_required_api,
-                             paginate, query_param, ref, schema, text_schema)
+from marketplace.api import (api_blueprint, doc, enum_source, json_body, list_of, login_required_api,
+                             page_params, paginate, query_param, ref, schema, text_schema)
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from orders import checkout as checkout_service
 from orders import services
 from orders.cart import bag_for, build_cart, set_quantity
-from orders.models import Checkout
+from catalog.validation import MAX_PRICE_IDR, MAX_QTY
+from orders.models import Checkout, OrderStatus, PaymentMethod
+from orders.state import MAX_REASON
+from orders.payments import stripe as payments
 from orders.serialise import cart_json, checkout_json, order_json
 
 bp = api_blueprint("orders_api", __name__)
+
+# Card payments are on offer only where Stripe is configured; the document says so.
+enum_source("payment_methods", lambda: [m.value for m in PaymentMethod
+                                        if m != PaymentMethod.CARD or payments.configured()],
+            cache=False)
 
 _money = {"type": "integer"}
 schema("CartLine", {"type": "object", "required": ["product", "quantity", "unit_price_idr", "line_total_idr"],
@@ -125,7 +134,7 @@ def get_cart():
 @doc("Set a product's quantity in the cart (0 removes it)", tags=("orders",), response=ref("Cart"),
      errors=(404, 409, 422),
      request_body={"type": "object", "required": ["quantity"],
-                   "properties": {"quantity": {"type": "integer", "minimum": 0}}})
+                   "properties": {"quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QTY}}})
 def put_cart_item(product_id: int):
     data = json_body()
     set_quantity(bag_for(_actor(), session), product_id, data.get("quantity"), actor=_actor())
@@ -147,8 +156,9 @@ def delete_cart_item(product_id: int):
      auth=True, tags=("orders",), errors=(401, 402, 409, 422), response=ref("Checkout"),
      request_body={"type": "object", "required": ["shipping_address", "payment_method"], "properties": {
          "shipping_address": ref("ShippingAddressInput"),
-         "payment_method": {"type": "string", "enum": ["card", "bank_transfer"]},
-         "payment_method_id": {"type": "string", "description":
+         "payment_method": {"type": "string", "x-enum-from": "payment_methods",
+                            "description": "card only where Stripe is configured"},
+         "payment_method_id": {"type": "string", "maxLength": 255, "nullable": True, "description":
                                "a Stripe PaymentMethod id (pm_...) to charge now; without it the "
                                "answer carries a client_secret to confirm on the client"}}})
 def checkout():
@@ -179,7 +189,7 @@ def get_checkout(checkout_id: int):
 @login_required_api
 @doc("The caller's orders as a buyer, newest first", auth=True, tags=("orders",), errors=(401,),
      response=list_of(ref("Order")),
-     params=[query_param("page", "integer"), query_param("per_page", "integer")])
+     params=page_params())
 def list_orders():
     actor = _actor()
     return jsonify(paginate(services.buyer_orders(actor), lambda o: order_json(o, actor)))
@@ -198,7 +208,7 @@ def get_order(order_id: int):
 @login_required_api
 @doc("A store's orders (its owner)", auth=True, tags=("orders",), errors=(401, 404),
      response=list_of(ref("Order")),
-     params=[query_param("status"), query_param("page", "integer"), query_param("per_page", "integer")])
+     params=[query_param("status", enum=[st.value for st in OrderStatus]), *page_params()])
 def list_store_orders(slug: str):
     actor = _actor()
     store = get_store(slug)
@@ -214,12 +224,14 @@ ACTIONS = ("accept", "pack", "ship", "deliver", "complete", "cancel", "confirm_t
 @doc("Move an order: accept, pack, ship, deliver, complete, cancel (or confirm_transfer)",
      auth=True, tags=("orders",), errors=(401, 403, 404, 409, 422), response=ref("Order"),
      request_body={"type": "object", "required": ["action"], "properties": {
-         "action": {"type": "string", "enum": list(ACTIONS)}, "reason": {"type": "string"},
-         "courier": {"type": "string"}, "tracking_number": {"type": "string"}}})
+         "action": {"type": "string", "enum": list(ACTIONS)},
+         "reason": text_schema(MAX_REASON, required=False, nullable=True),
+         "courier": text_schema(60, required=False, nullable=True),
+         "tracking_number": text_schema(80, required=False, nullable=True)}})
 def transition(order_id: int):
-    data = json_body()
     actor = _actor()
-    order = services.order_for(order_id, actor)
+    order = services.order_for(order_id, actor)  # not yours: 404 before anything about the body
+    data = json_body()
     action = data.get("action")
     if action not in ACTIONS:
         raise ValidationError(fields={"action": _l("Tindakan tidak dikenal.")})
@@ -237,11 +249,12 @@ def transition(order_id: int):
 @doc("Refund part or all of an order (its seller or an admin); card refunds go through Stripe",
      status=201, auth=True, tags=("orders",), errors=(401, 403, 404, 409, 422), response=ref("Refund"),
      request_body={"type": "object", "required": ["amount_idr", "reason"], "properties": {
-         "amount_idr": {"type": "integer", "minimum": 1}, "reason": {"type": "string"}}})
+         "amount_idr": {"type": "integer", "minimum": 1, "maximum": MAX_PRICE_IDR},
+         "reason": text_schema(MAX_REASON)}})
 def refund(order_id: int):
-    data = json_body()
     actor = _actor()
     order = services.order_for(order_id, actor)
+    data = json_body()
     made = services.refund_order(order, data.get("amount_idr"), reason=data.get("reason") or "",
                                  actor=actor)
     db.session.commit()
@@ -259,8 +272,11 @@ def refund(order_id: int):
                    "properties": {"image": {"type": "string", "format": "binary"}}})
 def transfer_proof(order_id: int):
     actor = _actor()
-    order = services.order_for(order_id, actor)
+    # Read, decode, then write: no database write lock is held during the image work.
+    with db.session.no_autoflush:
+        order = services.order_for(order_id, actor)
     upload = request.files.get("image")
-    services.attach_transfer_proof(order, upload.read() if upload else b"", actor=actor)
+    prepared = prepare_image(upload.read() if upload else b"")
+    services.attach_transfer_proof(order, prepared, actor=actor)
     db.session.commit()
     return jsonify(order_json(order, actor))

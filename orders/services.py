@@ -94,6 +94,8 @@ def refund_order(order: Order, amount_idr, *, reason: str, actor: User | None) -
         errors["amount_idr"] = _l("Minimal %(n)s.", n=1)
     if not reason:
         errors["reason"] = _l("Tuliskan alasan pengembalian dana.")
+    elif len(reason) > state.MAX_REASON:
+        errors["reason"] = _l("Maksimal %(n)d karakter.", n=state.MAX_REASON)
     if errors:
         raise ValidationError(fields=errors)
     if not any(e.action == "pay" for e in order.events):
@@ -123,8 +125,9 @@ def _rupiah(amount: int) -> str:
     return rupiah(amount)
 
 
-def attach_transfer_proof(order: Order, data: bytes, *, actor: User) -> None:
-    """The buyer uploads a photo of the bank transfer receipt (JPEG/PNG/WebP)."""
+def attach_transfer_proof(order: Order, data, *, actor: User) -> None:
+    """The buyer uploads a photo of the bank transfer receipt (JPEG/PNG/WebP): the upload's
+    bytes, or a `catalog.images.PreparedImage` decoded before the request's first write."""
     from catalog.images import store_image
 
     if state.role_of(order, actor) != state.BUYER:

@@ -83,6 +83,10 @@ def release_stock(order: Order) -> None:
     products_changed.send(None, product_ids=[l.product_id for l in order.lines if l.product_id])
 
 
+#: The longest reason a cancellation or refund may carry.
+MAX_REASON = 500
+
+
 def transition(order: Order, action: str, *, actor: User | None, note: str | None = None,
                **details) -> Order:
     """Move `order` by `action` if its state and the actor allow it; else Conflict/Forbidden.
@@ -111,8 +115,12 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
         errors = {}
         if not courier:
             errors["courier"] = _l("Isi nama kurir.")
+        elif len(courier) > 60:
+            errors["courier"] = _l("Maksimal %(n)d karakter.", n=60)
         if not tracking:
             errors["tracking_number"] = _l("Isi nomor resi.")
+        elif len(tracking) > 80:
+            errors["tracking_number"] = _l("Maksimal %(n)d karakter.", n=80)
         if errors:
             raise ValidationError(fields=errors)
         order.courier, order.tracking_number = courier[:60], tracking[:80]
@@ -121,6 +129,8 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
         reason = (details.get("reason") or note or "").strip()
         if role == SELLER and not reason:
             raise ValidationError(fields={"reason": _l("Tuliskan alasan pembatalan.")})
+        if len(reason) > MAX_REASON:
+            raise ValidationError(fields={"reason": _l("Maksimal %(n)d karakter.", n=MAX_REASON)})
         order.cancel_reason = reason or None
         note = reason or None
     order.status = move.target

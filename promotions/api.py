@@ -7,20 +7,23 @@ from flask_babel import lazy_gettext as _l
 
 from catalog.api import _actor, product_json
 from catalog.services import get_store, store_of
-from marketplace.api import (api_blueprint, doc, json_body, list_of, login_required_api,
-                             officer_required_api, paginate, query_param, ref, schema)
+from catalog.validation import MAX_PRICE_IDR, MAX_QTY
+from marketplace.api import (INT32_MAX, api_blueprint, doc, json_body, list_of, login_required_api,
+                             officer_required_api, page_params, paginate, query_param, ref, schema,
+                             text_schema)
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import isoformat
 from orders.serialise import checkout_json
 from promotions import report as reports
 from promotions import services, trade
-from promotions.models import Application, Booking, MeetingSlot
+from promotions.models import Application, Booking, EventKind, EventStatus, MeetingSlot
 
 bp = api_blueprint("promotions_api", __name__)
 
 _str, _int = {"type": "string"}, {"type": "integer"}
 _time = {"type": "string", "format": "date-time"}
+_price = {"type": "integer", "minimum": 1, "maximum": MAX_PRICE_IDR}
 _nstr = {"type": "string", "nullable": True}
 schema("Event", {"type": "object", "required": ["slug", "title", "kind", "status", "starts_at", "ends_at"],
                  "properties": {
@@ -38,13 +41,30 @@ schema("Event", {"type": "object", "required": ["slug", "title", "kind", "status
                          "slug": _str, "name": _str, "url": _str}}},
                      "url": _str, "history": {"type": "array", "items": {"type": "object", "properties": {
                          "status": _str, "action": _str, "at": _time}}}}})
+_id = {"type": "integer", "minimum": 1, "maximum": INT32_MAX}
+_ids = {"type": "array", "items": _id, "maxItems": 200}
+_count = {"type": "integer", "minimum": 1, "maximum": MAX_QTY}
+_country = {"type": "string", "pattern": r"^\s*[A-Za-z]{2}\s*$", "maxLength": 10,
+            "description": "ISO 3166 alpha-2, e.g. JP"}
+_slug = {"type": "string", "minLength": 1, "maxLength": 120}
 _event_input = {"type": "object", "properties": {
-    "title": _str, "title_en": _str, "description": _str, "description_en": _str,
+    "title": text_schema(160, min_len=5), "title_en": text_schema(160, required=False, nullable=True),
+    "description": text_schema(20000, min_len=10),
+    "description_en": text_schema(20000, required=False, nullable=True),
     "kind": {"type": "string", "enum": ["national_expo", "export_forum", "business_matching",
                                         "online_campaign"]},
-    "starts_at": _time, "ends_at": _time, "timezone": _str, "venue": _str, "online_url": _str,
-    "target_markets": {"type": "array", "items": _str}, "categories": {"type": "array", "items": _str},
-    "exhibitor_quota": _int, "application_deadline": _time}}
+    "starts_at": _time, "ends_at": _time,
+    "timezone": {"type": "string", "maxLength": 64, "example": "Asia/Jakarta",
+                 "description": "An IANA time zone"},
+    "venue": text_schema(200, required=False, nullable=True),
+    "online_url": {"type": "string", "maxLength": 300, "nullable": True,
+                   "pattern": r"^\s*$|^\s*[Hh][Tt][Tt][Pp][Ss]?://",
+                   "description": "http(s) only"},
+    "target_markets": {"type": "array", "items": _country, "maxItems": 50},
+    "categories": {"type": "array", "items": {"type": "string", "x-enum-from": "categories"},
+                   "maxItems": 50},
+    "exhibitor_quota": {"type": "integer", "minimum": 1, "maximum": 10000},
+    "application_deadline": {**_time, "nullable": True}}}
 schema("Application", {"type": "object", "required": ["id", "event", "store", "status", "products"],
                        "properties": {"id": _int, "event": _str, "store": {"type": "object", "properties": {
                            "slug": _str, "name": _str}}, "status": _str, "invited": {"type": "boolean"},
@@ -149,8 +169,8 @@ def _event(slug: str):
 
 @bp.get("/events")
 @doc("Promotion events (officers also see drafts)", tags=("promotions",), response=list_of(ref("Event")),
-     params=[query_param("status"), query_param("kind"), query_param("page", "integer"),
-             query_param("per_page", "integer")])
+     params=[query_param("status", enum=[st.value for st in EventStatus]),
+             query_param("kind", enum=[k.value for k in EventKind]), *page_params()])
 def list_events():
     stmt = services.list_events(_actor(), status=request.args.get("status"), kind=request.args.get("kind"))
     return jsonify(paginate(stmt, lambda e: event_json(e, full=False)))
@@ -199,14 +219,15 @@ def event_transition(slug: str):
 @doc("Apply to exhibit with some of your products (sellers)", status=201, auth=True,
      tags=("promotions",), errors=(401, 404, 409, 422), response=ref("Application"),
      request_body={"type": "object", "required": ["product_ids", "pitch"], "properties": {
-         "product_ids": {"type": "array", "items": _int}, "pitch": _str}})
+         "product_ids": {**_ids, "minItems": 1}, "pitch": text_schema(2000, min_len=10)}})
 def apply(slug: str):
     actor = _actor()
+    event = _event(slug)
     store = store_of(actor)
     if store is None:
         raise ValidationError(_l("Buka toko terlebih dahulu."), code="no_store")
     data = json_body()
-    application = services.apply(_event(slug), store, product_ids=data.get("product_ids"),
+    application = services.apply(event, store, product_ids=data.get("product_ids"),
                                  pitch=data.get("pitch"), actor=actor)
     db.session.commit()
     return jsonify(application_json(application)), 201
@@ -240,7 +261,7 @@ def my_applications():
 @doc("Accept or reject an application, with a reason (trade officers)", auth=True, tags=("promotions",),
      errors=(401, 403, 404, 409, 422), response=ref("Application"),
      request_body={"type": "object", "required": ["accept"], "properties": {
-         "accept": {"type": "boolean"}, "reason": _str}})
+         "accept": {"type": "boolean"}, "reason": text_schema(500, required=False, nullable=True)}})
 def decide(application_id: int):
     application = db.session.get(Application, application_id)
     if application is None:
@@ -258,10 +279,11 @@ def decide(application_id: int):
 @doc("Invite a store directly, with some of its products (trade officers)", status=201, auth=True,
      tags=("promotions",), errors=(401, 403, 404, 409, 422), response=ref("Application"),
      request_body={"type": "object", "required": ["store_slug", "product_ids"], "properties": {
-         "store_slug": _str, "product_ids": {"type": "array", "items": _int}}})
+         "store_slug": _slug, "product_ids": _ids}})
 def invite(slug: str):
+    event = _event(slug)
     data = json_body()
-    application = services.invite(_event(slug), get_store(str(data.get("store_slug") or "")),
+    application = services.invite(event, get_store(str(data.get("store_slug") or "")),
                                   product_ids=data.get("product_ids"), actor=_actor())
     db.session.commit()
     return jsonify(application_json(application)), 201
@@ -283,14 +305,16 @@ def event_products(slug: str):
      tags=("promotions",), errors=(401, 403, 404, 422),
      response={"type": "array", "items": ref("EventProduct")},
      request_body={"type": "object", "required": ["items"], "properties": {"items": {
-         "type": "array", "items": {"type": "object", "required": ["product_id"], "properties": {
-             "product_id": _int, "position": _int, "featured": {"type": "boolean"},
-             "event_price_idr": {"type": "integer", "nullable": True}}}}}})
+         "type": "array", "maxItems": 500, "items": {"type": "object", "required": ["product_id"], "properties": {
+             "product_id": _id, "position": {"type": "integer", "minimum": 0, "maximum": 100000},
+             "featured": {"type": "boolean"},
+             "event_price_idr": {**_price, "nullable": True}}}}}})
 def curate(slug: str):
+    event = _event(slug)
     items = json_body().get("items")
     if not isinstance(items, list):
         raise ValidationError(fields={"items": _l("Harus berupa daftar.")})
-    rows = services.curate(_event(slug), items, actor=_actor())
+    rows = services.curate(event, items, actor=_actor())
     db.session.commit()
     return jsonify([{"product": product_json(ep.product), "position": ep.position,
                      "featured": ep.featured, "event_price_idr": ep.event_price_idr} for ep in rows])
@@ -301,8 +325,9 @@ def curate(slug: str):
 @doc("Register for an event as a domestic or export buyer", status=201, auth=True,
      tags=("promotions",), errors=(401, 404, 409, 422), response=ref("Registration"),
      request_body={"type": "object", "required": ["buyer_type", "company", "country"], "properties": {
-         "buyer_type": {"type": "string", "enum": ["domestic", "export"]}, "company": _str,
-         "country": _str, "interests": _str}})
+         "buyer_type": {"type": "string", "enum": ["domestic", "export"]},
+         "company": text_schema(160), "country": _country,
+         "interests": text_schema(2000, required=False, nullable=True)}})
 def register(slug: str):
     row = services.register(_event(slug), _actor(), json_body())
     db.session.commit()
@@ -317,10 +342,11 @@ def register(slug: str):
      errors=(401, 403, 409, 422), response=ref("Rfq"),
      request_body={"type": "object", "required": ["product_id", "quantity", "destination_country",
                                                   "incoterm", "needed_by"], "properties": {
-         "product_id": _int, "quantity": _int, "target_price_idr": _int, "destination_country": _str,
+         "product_id": _id, "quantity": _count, "target_price_idr": {**_price, "nullable": True},
+         "destination_country": _country,
          "incoterm": {"type": "string", "enum": ["EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP",
                                                  "DAP", "DPU", "DDP"]},
-         "needed_by": {"type": "string", "format": "date"}, "event": _str}})
+         "needed_by": {"type": "string", "format": "date"}, "event": {**_slug, "nullable": True}}})
 def create_rfq():
     rfq = trade.create_rfq(_actor(), json_body())
     db.session.commit()
@@ -331,8 +357,7 @@ def create_rfq():
 @login_required_api
 @doc("Your requests for quotation: as a buyer, or ?as=seller for your store's", auth=True,
      tags=("promotions",), errors=(401,), response=list_of(ref("Rfq")),
-     params=[query_param("as", enum=["buyer", "seller"]), query_param("page", "integer"),
-             query_param("per_page", "integer")])
+     params=[query_param("as", enum=["buyer", "seller"]), *page_params()])
 def list_rfqs():
     actor = _actor()
     if request.args.get("as") == "seller":
@@ -355,7 +380,7 @@ def get_rfq(rfq_id: int):
 @login_required_api
 @doc("Add a message to the request's thread", status=201, auth=True, tags=("promotions",),
      errors=(401, 404, 422), response=ref("Rfq"),
-     request_body={"type": "object", "required": ["body"], "properties": {"body": _str}})
+     request_body={"type": "object", "required": ["body"], "properties": {"body": text_schema(4000)}})
 def post_message(rfq_id: int):
     rfq = trade.rfq_for(rfq_id, _actor())
     trade.post_message(rfq, json_body().get("body"), actor=_actor())
@@ -369,7 +394,8 @@ def post_message(rfq_id: int):
      errors=(401, 404, 409, 422), response=ref("Quote"),
      request_body={"type": "object", "required": ["unit_price_idr", "min_qty", "lead_time_days",
                                                   "valid_until"], "properties": {
-         "unit_price_idr": _int, "min_qty": _int, "lead_time_days": _int,
+         "unit_price_idr": _price, "min_qty": _count,
+         "lead_time_days": {"type": "integer", "minimum": 0, "maximum": 365},
          "valid_until": {"type": "string", "format": "date"}}})
 def make_quote(rfq_id: int):
     rfq = trade.rfq_for_seller(rfq_id, _actor())  # someone else's RFQ: 404 before the body
@@ -385,12 +411,13 @@ def make_quote(rfq_id: int):
      response=ref("Checkout"),
      request_body={"type": "object", "required": ["shipping_address", "payment_method"], "properties": {
          "shipping_address": ref("ShippingAddressInput"),
-         "payment_method": {"type": "string", "enum": ["card", "bank_transfer"]},
-         "payment_method_id": _str}})
+         "payment_method": {"type": "string", "x-enum-from": "payment_methods"},
+         "payment_method_id": {"type": "string", "maxLength": 255, "nullable": True}}})
 def accept_quote(quote_id: int):
-    data = json_body()
     actor = _actor()
-    checkout = trade.accept_quote(trade.quote_for(quote_id, actor), actor=actor,
+    quote = trade.quote_for(quote_id, actor)
+    data = json_body()
+    checkout = trade.accept_quote(quote, actor=actor,
                                   shipping_address=data.get("shipping_address"),
                                   payment_method=data.get("payment_method"),
                                   payment_method_id=data.get("payment_method_id"))
@@ -420,7 +447,7 @@ def list_slots(slug: str):
 @doc("Publish a meeting slot with one exhibitor (trade officers)", status=201, auth=True,
      tags=("promotions",), errors=(401, 403, 404, 409, 422), response=ref("MeetingSlot"),
      request_body={"type": "object", "required": ["starts_at", "ends_at", "store_slug"], "properties": {
-         "starts_at": _time, "ends_at": _time, "store_slug": _str}})
+         "starts_at": _time, "ends_at": _time, "store_slug": _slug}})
 def create_slot(slug: str):
     slot = trade.create_slot(_event(slug), json_body(), actor=_actor())
     db.session.commit()
@@ -458,7 +485,7 @@ def cancel_booking(booking_id: int):
 @bp.get("/events/<slug>/report")
 @officer_required_api
 @doc("What the event produced (trade officers); ?format=csv for CSV", auth=True, tags=("promotions",),
-     errors=(401, 403, 404), response=ref("EventReport"),
+     errors=(401, 403, 404), response=ref("EventReport"), produces=("application/json", "text/csv"),
      params=[query_param("format", enum=["json", "csv"])])
 def event_report(slug: str):
     data = reports.event_report(_event(slug), actor=_actor())

@@ -6,6 +6,7 @@ from flask import jsonify, request
 from flask_babel import get_locale
 
 from catalog.models import Category, Store
+from catalog.validation import MAX_PRICE_IDR
 from marketplace.api import api_blueprint, doc, query_param, ref, schema
 from marketplace.extensions import db
 from search.backend import run_search, run_suggest
@@ -68,12 +69,16 @@ _PARAMS = [query_param("q", description="what the buyer typed, Indonesian or Eng
            query_param("regency", description="regency/city code, e.g. 18.71"),
            query_param("scale", enum=["mikro", "kecil", "menengah"]),
            query_param("event", description="promotion event slug"),
-           query_param("min_price", "integer"), query_param("max_price", "integer"),
+           query_param("min_price", "integer", maximum=MAX_PRICE_IDR),
+           query_param("max_price", "integer", maximum=MAX_PRICE_IDR,
+                       description="at least min_price"),
            query_param("halal", "boolean"), query_param("export_ready", "boolean"),
            query_param("verified", "boolean"), query_param("in_stock", "boolean"),
            query_param("sort", enum=list(SORTS)),
-           query_param("page", "integer", minimum=1),
-           query_param("per_page", "integer", minimum=1, maximum=100)]
+           # page x per_page stays within the first 10,000 results; parse_query says so
+           query_param("page", "integer", "Page number, from 1.", minimum=1),
+           query_param("per_page", "integer", "Items per page, 1 to 100.", minimum=1,
+                       maximum=100)]
 
 
 def _lang() -> str:
