@@ -1,14 +1,23 @@
 """Product images: check uploads are real JPEG/PNG/WebP within limits, re-encode, make thumbnails.
 
-Re-encoding with Pillow drops metadata (EXIF location) and anything that is not the picture.
-Files live under UPLOAD_DIR/products/<product id>/ with random names and are served by
-`web.media` with year-long cache headers. Private pictures (payment receipts) are written under
-PRIVATE_UPLOAD_DIR instead, which /media never serves; their own checked routes do.
+Re-encoding with Pillow drops metadata (EXIF location) and anything that is not the picture, so
+whatever an upload also was (an HTML/JS polyglot, a trailer after the image data) the served
+file is a plain WebP. Files live under UPLOAD_DIR/products/<product id>/ with random names and
+are served by `web.media` with year-long cache headers. Private pictures (payment receipts) are
+written under PRIVATE_UPLOAD_DIR instead, which /media never serves; their own checked routes do.
+
+Memory: the pixel budget (MAX_PIXELS) is checked from the header, before any pixel is decoded;
+JPEGs are decoded already scaled down (`draft`, the decoder's DCT scaling), other formats are
+reduced in bands, so only one full-size copy ever exists; and at most IMAGE_DECODE_SLOTS pictures
+are decoded at once per process. A picture is prepared (`prepare_image`) before the request
+writes anything to the database, so no write lock is held during the image work.
 """
 from __future__ import annotations
 
 import io
+import threading
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, url_for
@@ -24,15 +33,42 @@ from marketplace.extensions import db
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_SIDE = 1600
 THUMB_SIDE = 400
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 40_000_000  # a 40 MP picture; phones save 12 MP
+# Pillow's own guard at the same budget: it warns above it and raises DecompressionBombError
+# above twice it, in every Image.open of the process, even one that skips our header check.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+_BAND_ROWS = 256  # rows of the full-size picture converted and reduced at a time
+
+_slots_lock = threading.Lock()
+_slots: dict[int, threading.BoundedSemaphore] = {}
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An upload decoded, checked and re-encoded to WebP in memory: nothing written yet."""
+
+    main: bytes
+    thumb: bytes
+    width: int
+    height: int
 
 
 def _root(private: bool = False) -> Path:
     return Path(current_app.config["PRIVATE_UPLOAD_DIR" if private else "UPLOAD_DIR"])
 
 
-def add_image(product: Product, data: bytes, *, actor: User) -> ProductImage:
-    """Attach an uploaded picture to the actor's product (at most MAX_IMAGES_PER_PRODUCT)."""
+def _decode_slots() -> threading.BoundedSemaphore:
+    """The per-process limit on pictures decoded at once (IMAGE_DECODE_SLOTS)."""
+    n = max(1, int(current_app.config.get("IMAGE_DECODE_SLOTS") or 2))
+    with _slots_lock:
+        return _slots.setdefault(n, threading.BoundedSemaphore(n))
+
+
+def add_image(product: Product, data: bytes | PreparedImage, *, actor: User) -> ProductImage:
+    """Attach an uploaded picture to the actor's product (at most MAX_IMAGES_PER_PRODUCT).
+
+    Pages and the API pass a PreparedImage made before their first database write.
+    """
     require_owner(product.store, actor)
     limit = current_app.config["MAX_IMAGES_PER_PRODUCT"]
     if len(product.images) >= limit:
@@ -46,7 +82,7 @@ def add_image(product: Product, data: bytes, *, actor: User) -> ProductImage:
     return image
 
 
-def store_image(product_id: int, data: bytes, *, folder: str | None = None,
+def store_image(product_id: int, data: bytes | PreparedImage, *, folder: str | None = None,
                 private: bool = False) -> ProductImage:
     """Validate and write the files for one picture; returns an unsaved ProductImage.
 
@@ -54,45 +90,102 @@ def store_image(product_id: int, data: bytes, *, folder: str | None = None,
     with `private=True` under `folder` of PRIVATE_UPLOAD_DIR (payment receipts; the paths are
     then relative to PRIVATE_UPLOAD_DIR).
     """
+    prepared = data if isinstance(data, PreparedImage) else prepare_image(data)
+    rel = folder or f"products/{product_id}"
+    target = _root(private) / rel
+    target.mkdir(parents=True, exist_ok=True)
+    name = uuid.uuid4().hex
+    main_path = target / f"{name}.webp"
+    main_path.write_bytes(prepared.main)
+    (target / f"{name}-thumb.webp").write_bytes(prepared.thumb)
+    return ProductImage(
+        path=f"{rel}/{name}.webp", thumb_path=f"{rel}/{name}-thumb.webp",
+        content_type="image/webp", width=prepared.width, height=prepared.height,
+        size_bytes=len(prepared.main),
+    )
+
+
+def prepare_image(data: bytes) -> PreparedImage:
+    """Check an upload is a whole JPEG, PNG or WebP within the limits and re-encode it to WebP
+    (at most MAX_SIDE, plus a THUMB_SIDE square thumbnail). Raises ValidationError (422, field
+    `image`). Touches neither the database nor the disk."""
     max_bytes = current_app.config["MAX_IMAGE_BYTES"]
     if not data:
         raise ValidationError(fields={"image": _l("Pilih berkas foto.")})
     if len(data) > max_bytes:
         raise ValidationError(fields={"image": _l(
             "Foto terlalu besar (maks. %(mb)s MB).", mb=round(max_bytes / 1024 / 1024, 1))})
+    too_large = ValidationError(fields={"image": _l(
+        "Resolusi foto terlalu besar (maks. %(mp)s megapiksel).", mp=MAX_PIXELS // 1_000_000)})
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            fmt = probe.format
-            if fmt not in ALLOWED_FORMATS:
-                raise ValidationError(fields={"image": _l("Foto harus JPEG, PNG atau WebP.")})
+        # Image.open reads the header only; the pixel budget is checked before any decoding.
+        with Image.open(io.BytesIO(data), formats=tuple(ALLOWED_FORMATS)) as probe:
             if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(fields={"image": _l("Resolusi foto terlalu besar.")})
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)
-            img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
+                raise too_large
+            probe.verify()  # chunk checksums and structure, still without decoding pixels
+        with _decode_slots():
+            return _reencode(data)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError(fields={"image": _l("Berkas ini bukan foto JPEG, PNG atau WebP yang utuh.")}) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise ValidationError(fields={"image": _l(
+            "Berkas ini bukan foto JPEG, PNG atau WebP yang utuh.")}) from None
 
-    rel = folder or f"products/{product_id}"
-    folder = _root(private) / rel
-    folder.mkdir(parents=True, exist_ok=True)
-    name = uuid.uuid4().hex
-    main = img.copy()
-    main.thumbnail((MAX_SIDE, MAX_SIDE))
-    thumb = ImageOps.fit(img, (THUMB_SIDE, THUMB_SIDE))
-    main_path = folder / f"{name}.webp"
-    thumb_path = folder / f"{name}-thumb.webp"
-    main.save(main_path, "WEBP", quality=85, method=4)
-    thumb.save(thumb_path, "WEBP", quality=80, method=4)
-    return ProductImage(
-        path=f"{rel}/{name}.webp", thumb_path=f"{rel}/{name}-thumb.webp",
-        content_type="image/webp", width=main.width, height=main.height,
-        size_bytes=main_path.stat().st_size,
-    )
+
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+              4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+              6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}
+
+
+def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """`size` scaled down (never up) to fit in a side x side square."""
+    w, h = size
+    scale = min(1.0, side / max(w, h))
+    return max(1, round(w * scale)), max(1, round(h * scale))
+
+
+def _reencode(data: bytes) -> PreparedImage:
+    with Image.open(io.BytesIO(data), formats=tuple(ALLOWED_FORMATS)) as img:
+        orientation = img.getexif().get(0x0112)
+        alpha = "A" in img.getbands() or "transparency" in img.info
+        mode = "RGBA" if alpha else "RGB"
+        target = _fitted(img.size, MAX_SIDE)
+        img.draft(None, target)  # JPEG: the decoder scales by 1/2, 1/4 or 1/8 (to >= target)
+        img.load()
+        factor = max(1, min(img.width // target[0], img.height // target[1]))
+        reduced = _reduced(img, factor, mode)
+        # resize (or copy) before the file closes: closing frees the decoded picture
+        main = reduced.resize(target, Image.Resampling.LANCZOS) if reduced.size != target \
+            else reduced.copy()
+        del reduced
+    if orientation in _TRANSPOSE:
+        main = main.transpose(_TRANSPOSE[orientation])
+    thumb = ImageOps.fit(main, (THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    main_bytes, thumb_bytes = io.BytesIO(), io.BytesIO()
+    main.save(main_bytes, "WEBP", quality=85, method=4)
+    thumb.save(thumb_bytes, "WEBP", quality=80, method=4)
+    return PreparedImage(main=main_bytes.getvalue(), thumb=thumb_bytes.getvalue(),
+                         width=main.width, height=main.height)
+
+
+def _reduced(img: Image.Image, factor: int, mode: str) -> Image.Image:
+    """`img` in `mode`, shrunk by the whole `factor` (box averaging), band by band: the
+    conversions and the premultiplied-alpha copies Pillow makes touch one band at a time, never
+    a second full-size picture."""
+    if factor == 1 and img.mode == mode:
+        return img
+    width, height = img.width - img.width % factor, img.height - img.height % factor
+    out = Image.new(mode, (width // factor, height // factor))
+    step = max(1, _BAND_ROWS // factor) * factor
+    for top in range(0, height, step):
+        band = img.crop((0, top, width, min(top + step, height)))
+        if band.mode != mode:
+            band = band.convert(mode)
+        out.paste(band.reduce(factor) if factor > 1 else band, (0, top // factor))
+    return out
 
 
 def delete_image(product: Product, image_id: int, *, actor: User) -> None:

@@ -46,6 +46,9 @@ def load() -> dict:
         or str(ROOT / "instance" / "private-uploads"),
         "MAX_IMAGE_BYTES": _int("MAX_IMAGE_BYTES", 5 * 1024 * 1024),
         "MAX_IMAGES_PER_PRODUCT": 8,
+        # Pictures decoded at once per process (each may need ~200 MiB at the 40 MP budget);
+        # further uploads wait their turn (catalog/images.py).
+        "IMAGE_DECODE_SLOTS": _int("IMAGE_DECODE_SLOTS", 2),
         # Whole-request cap: CSV imports of 10,000+ rows fit comfortably.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024),
         # A JSON API body (the largest real one, a product with its descriptions, is ~25 KiB),
