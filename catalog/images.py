@@ -8,15 +8,19 @@ written under PRIVATE_UPLOAD_DIR instead, which /media never serves; their own c
 
 Memory: the pixel budget (MAX_PIXELS) is checked from the header, before any pixel is decoded;
 JPEGs are decoded already scaled down (`draft`, the decoder's DCT scaling), other formats are
-reduced in bands, so only one full-size copy ever exists; and at most IMAGE_DECODE_SLOTS pictures
-are decoded at once per process. A picture is prepared (`prepare_image`) before the request
+reduced in bands, so only one full-size copy ever exists; and pictures are decoded only by the
+process's IMAGE_DECODE_SLOTS decoding threads, so at most that many at once, and the memory
+the allocator keeps after a decode stays with those few threads instead of with every request
+thread that ever handled an upload. A picture is prepared (`prepare_image`) before the request
 writes anything to the database, so no write lock is held during the image work.
 """
 from __future__ import annotations
 
 import io
+import os
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,8 +43,8 @@ MAX_PIXELS = 40_000_000  # a 40 MP picture; phones save 12 MP
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 _BAND_ROWS = 256  # rows of the full-size picture converted and reduced at a time
 
-_slots_lock = threading.Lock()
-_slots: dict[int, threading.BoundedSemaphore] = {}
+_decoders_lock = threading.Lock()
+_decoder_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,14 @@ def _root(private: bool = False) -> Path:
     return Path(current_app.config["PRIVATE_UPLOAD_DIR" if private else "UPLOAD_DIR"])
 
 
-def _decode_slots() -> threading.BoundedSemaphore:
-    """The per-process limit on pictures decoded at once (IMAGE_DECODE_SLOTS)."""
+def _decoders() -> ThreadPoolExecutor:
+    """This process's decoding threads (IMAGE_DECODE_SLOTS of them; made after a fork)."""
     n = max(1, int(current_app.config.get("IMAGE_DECODE_SLOTS") or 2))
-    with _slots_lock:
-        return _slots.setdefault(n, threading.BoundedSemaphore(n))
+    key = (os.getpid(), n)
+    with _decoders_lock:
+        if key not in _decoder_pools:
+            _decoder_pools[key] = ThreadPoolExecutor(n, thread_name_prefix="image-decode")
+        return _decoder_pools[key]
 
 
 def add_image(product: Product, data: bytes | PreparedImage, *, actor: User) -> ProductImage:
@@ -123,8 +130,7 @@ def prepare_image(data: bytes) -> PreparedImage:
             if probe.width * probe.height > MAX_PIXELS:
                 raise too_large
             probe.verify()  # chunk checksums and structure, still without decoding pixels
-        with _decode_slots():
-            return _reencode(data)
+        return _decoders().submit(_reencode, data).result()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

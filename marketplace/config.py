@@ -49,6 +49,9 @@ def load() -> dict:
         # Pictures decoded at once per process (each may need ~200 MiB at the 40 MP budget);
         # further uploads wait their turn (catalog/images.py).
         "IMAGE_DECODE_SLOTS": _int("IMAGE_DECODE_SLOTS", 2),
+        # SQLite (the embedded default): how long a writer waits for the write lock before
+        # "database is locked" (marketplace/extensions.py also turns on WAL).
+        "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 30_000),
         # Whole-request cap: CSV imports of 10,000+ rows fit comfortably.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024),
         # A JSON API body (the largest real one, a product with its descriptions, is ~25 KiB),

@@ -1,7 +1,10 @@
 """The Flask extensions, created once and bound to each app in `create_app`."""
 from __future__ import annotations
 
+import sqlite3
+
 import sqlalchemy.orm as so
+from flask import current_app, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,6 +31,25 @@ class Base(so.DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _connection_record) -> None:
+    """Every SQLite connection (the embedded default database, an SQLite rate-limit store):
+    WAL, so readers and the one writer never block each other, and a busy timeout, so a writer
+    waits its turn for the write lock instead of failing after pysqlite's 5 s with "database is
+    locked". Other databases are left alone."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    timeout_ms = 30_000
+    if has_app_context():
+        timeout_ms = int(current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", timeout_ms))
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {timeout_ms:d}")
+        cursor.execute("PRAGMA journal_mode = WAL")  # kept in the file; "memory" for :memory:
+    finally:
+        cursor.close()
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
