@@ -1,15 +1,32 @@
-"""Shared web parts: the language switch, uploaded media, security headers, template helpers."""
+"""The web plumbing every page shares, written once.
+
+- Who and in what language: `acting_user()` (the signed-in `User` itself, which services take
+  as `actor`, or None) and `current_lang()`.
+- One transaction per request: services add and flush; `_finish_request` commits when the
+  response is a success (status below 400) and rolls back otherwise, so no view commits.
+  A page that catches a service's `DomainError` goes through `service_call` / `flash_errors`:
+  they roll the request back at once (the messages are then shown on a clean session) and send
+  the messages to the form's fields or to flash messages.
+- `paginate`, `safe_next` (redirect targets), the language switch, uploaded media, the security
+  headers of every response.
+"""
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, request, send_file, session
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, session
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.urls import iri_to_uri
 
+from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import apply_errors
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/core")
@@ -39,6 +56,66 @@ PAGE_CSP = "; ".join([
 RESOURCE_CSP = "default-src 'none'; frame-ancestors 'none'"
 PERMISSIONS_POLICY = ('camera=(), microphone=(), geolocation=(), usb=(), '
                       'payment=(self "https://js.stripe.com")')
+
+
+def acting_user():
+    """The signed-in user as the model object (services compare and store it), or None."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def current_lang() -> str:
+    """The language this response is rendered in ("id" or "en")."""
+    return str(get_locale() or "id")
+
+
+def paginate(stmt, per_page: int):
+    """One page of `stmt` (`?page=`), never more than `per_page` rows, page 1 when out of range."""
+    return db.paginate(stmt, per_page=per_page, max_per_page=per_page, error_out=False)
+
+
+def flash_errors(exc: DomainError, form=None) -> None:
+    """Undo the request's changes and show a service's messages: under `form`'s fields where they
+    belong (see `marketplace.forms.apply_errors`), the rest as flash messages."""
+    db.session.rollback()
+    messages = apply_errors(form, exc) if form is not None else (list(exc.fields.values())
+                                                                  or [exc.message])
+    for message in messages:
+        flash(message, "error")
+
+
+@dataclass
+class ServiceCall:
+    """What `service_call` saw: `error` is the DomainError the block raised, or None."""
+
+    error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+@contextlib.contextmanager
+def service_call(form=None) -> Iterator[ServiceCall]:
+    """Run a page's service calls; a DomainError is caught and shown, not raised.
+
+        with service_call(form) as call:
+            store = services.create_store(me, form.service_data())
+        if call.ok:
+            flash(...); return redirect(...)
+
+    On a DomainError the request is rolled back and the messages go to `form` (or flash); the
+    success path commits at the end of the request, like every request.
+    """
+    call = ServiceCall()
+    try:
+        yield call
+    except DomainError as exc:
+        call.error = exc
+        flash_errors(exc, form)
 
 
 #: Never in a redirect target: control characters (CR/LF would split the Location header, and
@@ -76,7 +153,6 @@ def set_language():
     session["lang"] = lang
     if current_user.is_authenticated:
         current_user.locale = lang
-        db.session.commit()
     return redirect(safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
 
 
@@ -131,6 +207,19 @@ def init_app(app):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
+    @app.after_request
+    def _finish_request(response):
+        """The one commit of a request: its changes are kept only when it succeeded.
+
+        A failing commit raises here, so the client gets the 500 error page (whose response
+        comes back through this hook and rolls back), never a success for lost changes.
+        """
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
     @app.teardown_request
     def _rollback_on_error(exc):
         if exc is not None:
@@ -138,12 +227,14 @@ def init_app(app):
 
     @app.context_processor
     def _template_helpers():
-        from flask_babel import get_locale
-
         from flask_babel import lazy_gettext as _l
 
+        from marketplace import navigation
+
         return {
-            "current_lang": str(get_locale() or "id"),
+            "current_lang": current_lang(),
+            "header_links": lambda: navigation.links_for(acting_user()),
+            "header_parts": navigation.header_parts.entries,
             "languages": app.config["LANGUAGES"],
             "role_labels": {"buyer": _l("Pembeli"), "seller": _l("Penjual"),
                             "officer": _l("Petugas perdagangan"), "admin": _l("Admin")},
