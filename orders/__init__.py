@@ -8,7 +8,7 @@ def init_app(app):
     from flask import session
     from flask_login import user_logged_in
 
-    from marketplace.accounts.views import KEPT_ON_LOGIN
+    from marketplace.accounts.views import kept_on_login
     from marketplace.extensions import csrf
     from orders import (api, cart_views, cli, models, order_views, views,  # noqa: F401
                         webhooks_view)  # (routes register on import)
@@ -19,13 +19,10 @@ def init_app(app):
     app.register_blueprint(webhooks_view.bp)
     csrf.exempt(webhooks_view.bp)
     cli.init_app(app)
-    KEPT_ON_LOGIN.add(SESSION_KEY)
+    kept_on_login.register(app, SESSION_KEY)
 
     @user_logged_in.connect_via(app)
     def _merge_cart(sender, user, **extra):
         guest = GuestBag(session)
         if guest.quantities():
-            merge_guest_cart(guest, user)
-            from marketplace.extensions import db
-
-            db.session.commit()
+            merge_guest_cart(guest, user)  # committed with the login's request

@@ -7,7 +7,7 @@ the server, from the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, MutableMapping
+from typing import MutableMapping
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -17,6 +17,7 @@ from catalog.models import Product, ProductStatus, Store
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.hooks import Hook
 from orders.models import CartItem
 from orders.shipping import rates_for, shipping_cost
 
@@ -26,7 +27,7 @@ MAX_LINES = 100
 #: Other domains offer special prices through this hook (promotions: event prices while the
 #: event runs). Each takes product ids and returns {product_id: (unit_price_idr, source)}; the
 #: lowest of the tier price and the offered prices wins, and its source is kept on the order.
-PRICE_RULES: list[Callable[[list[int]], dict[int, tuple[int, str]]]] = []
+price_offers = Hook("price_offers", "Functions (product_ids) -> {id: (unit_price_idr, source)}.")
 
 
 class Bag:
@@ -211,7 +212,7 @@ class CartView:
 
 def build_cart(quantities: dict[int, int], address: dict | None = None,
                fixed_prices: dict[int, tuple[int, str]] | None = None) -> CartView:
-    """Price a cart from the database: tier prices (or a better price a PRICE_RULES hook offers),
+    """Price a cart from the database: tier prices (or a better price a `price_offers` hook entry offers),
     per-store subtotals, shipping (when the address is known) and the total.
 
     `fixed_prices` ({product_id: (unit price, source)}) are agreed prices, such as an accepted
@@ -223,8 +224,8 @@ def build_cart(quantities: dict[int, int], address: dict | None = None,
         sa.select(Product).where(Product.id.in_(quantities))
         .options(so.joinedload(Product.store), so.selectinload(Product.images))).all()
     offers: dict[int, tuple[int, str]] = {}
-    for rule in PRICE_RULES:
-        for product_id, (price, source) in rule(list(quantities)).items():
+    for offered in price_offers.call(list(quantities)):
+        for product_id, (price, source) in offered.items():
             if product_id not in offers or price < offers[product_id][0]:
                 offers[product_id] = (price, source)
     fixed_prices = fixed_prices or {}

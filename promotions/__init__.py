@@ -6,14 +6,12 @@ bp = Blueprint("promotions", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from orders.cart import PRICE_RULES
+    from orders.cart import price_offers
     from promotions import (api, models, notify, officer_views, services,  # noqa: F401
                             trade_views, views)  # (routes register on import)
-    from search.documents import DOCUMENT_EXTENSIONS
+    from search.documents import document_fields
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
-    if services.event_prices not in PRICE_RULES:
-        PRICE_RULES.append(services.event_prices)
-    if services.events_of_products not in DOCUMENT_EXTENSIONS:
-        DOCUMENT_EXTENSIONS.append(services.events_of_products)
+    price_offers.register(app, services.event_prices)
+    document_fields.register(app, services.events_of_products)

@@ -437,7 +437,7 @@ def registration_of(event: Event, user: User) -> Registration | None:
         Registration.event_id == event.id, Registration.user_id == user.id))
 
 
-# --- event prices (an orders.cart PRICE_RULES hook) ---------------------------------------------
+# --- event prices (an orders.cart.price_offers entry) ---------------------------------------------
 
 def event_prices(product_ids: list[int]) -> dict[int, tuple[int, str]]:
     """The event prices valid right now for these products: the event is published or live and

@@ -1,14 +1,14 @@
 """Search documents: what the indexes hold for each active product.
 
 A document carries everything a result card needs (so a search needs no database round trip)
-and every field a filter or facet needs. `DOCUMENT_EXTENSIONS` lets other domains add fields
+and every field a filter or facet needs. `document_fields` lets other domains add fields
 (promotions adds the events a product is curated for) without search importing them.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -16,11 +16,13 @@ import sqlalchemy.orm as so
 from catalog.models import (Category, Product, ProductImage, ProductStatus, Province, Regency,
                             Store)
 from marketplace.extensions import db
+from marketplace.hooks import Hook
 from marketplace.timeutil import as_utc
 
 #: Each takes a list of product ids and the session to read with, and returns
 #: {product_id: {field: value}} to merge in.
-DOCUMENT_EXTENSIONS: list[Callable[[list[int], so.Session], dict[int, dict]]] = []
+document_fields = Hook("document_fields",
+                       "Functions (product_ids, session) -> {id: {field: value}} merged into documents.")
 
 
 class Lookups:
@@ -97,10 +99,9 @@ def _product_query():
 
 
 def _extend(docs: list[dict], session: so.Session) -> list[dict]:
-    if DOCUMENT_EXTENSIONS and docs:
+    if docs:
         ids = [d["id"] for d in docs]
-        for extension in DOCUMENT_EXTENSIONS:
-            extra = extension(ids, session)
+        for extra in document_fields.call(ids, session):
             for doc in docs:
                 doc.update(extra.get(doc["id"], {}))
     return docs

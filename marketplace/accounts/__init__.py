@@ -9,3 +9,5 @@ def init_app(app):
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
+    views.kept_on_login.register(app, "lang")
+    views.kept_on_login.register(app, "currency")

@@ -1,13 +1,13 @@
 """Account API: register, personal tokens, and who am I."""
 from __future__ import annotations
 
-from typing import Callable
 
 from flask import jsonify
 from flask_login import current_user
 
 from marketplace.accounts import services
 from marketplace.accounts.models import User
+from marketplace.hooks import Hook
 from marketplace.api import (api_blueprint, doc, json_body, login_required_api, ref, schema,
                              text_schema)
 from marketplace.extensions import db, limiter
@@ -15,8 +15,8 @@ from marketplace.extensions import db, limiter
 bp = api_blueprint("accounts_api", __name__)
 
 #: Other domains add keys to GET /me through this hook (catalog adds "store"), so the core never
-#: imports them. Each function takes the user and returns a dict merged into the answer.
-ME_EXTENSIONS: list[Callable[[User], dict]] = []
+#: imports them. Each entry takes the user and returns a dict merged into the answer.
+me_fields = Hook("me_fields", "Functions (user) -> dict merged into GET /api/v1/me.")
 
 schema("User", {
     "type": "object", "required": ["id", "email", "name", "roles"],
@@ -99,6 +99,6 @@ def delete_token(token_id: int):
 def me():
     body = user_json(current_user)
     body["store"] = None
-    for extend in ME_EXTENSIONS:
-        body.update(extend(current_user))
+    for fields in me_fields.call(current_user):
+        body.update(fields)
     return jsonify(body)

@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from marketplace.hooks import Hook
 from marketplace.accounts import bp, services
 from marketplace.accounts.forms import LoginForm, RegisterForm, RoleForm, TokenForm
 from marketplace.accounts.models import Role, User
@@ -23,9 +24,10 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-#: Session keys that survive login (the rest is dropped: no session fixation). Other domains add
-#: theirs (orders keeps the guest cart, which it merges into the account on `user_logged_in`).
-KEPT_ON_LOGIN: set[str] = {"lang", "currency"}
+#: Session keys that survive login (the rest is dropped: no session fixation). The core keeps the
+#: language and the display currency; other domains add theirs (orders keeps the guest cart,
+#: which it merges into the account on `user_logged_in`).
+kept_on_login = Hook("kept_on_login", "Session keys that survive the session reset at login.")
 
 
 def _start_session(user: User, remember: bool = False) -> None:
@@ -34,7 +36,7 @@ def _start_session(user: User, remember: bool = False) -> None:
     With `remember`, the login lasts REMEMBER_COOKIE_DURATION and Flask-Login also writes the
     remember cookie; otherwise it lasts the session lifetime. The caller commits.
     """
-    kept = {k: session[k] for k in KEPT_ON_LOGIN if k in session}
+    kept = {k: session[k] for k in kept_on_login.entries() if k in session}
     session.clear()
     session.update(kept)
     if remember:
