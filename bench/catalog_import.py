@@ -137,7 +137,7 @@ def bench(label: str, url: str, data: bytes, workdir: Path) -> dict:
 
     from catalog import csv_io
     from catalog.signals import products_changed
-    from marketplace import create_app
+    from app import create_app
     from marketplace.extensions import db
 
     app = create_app({

@@ -141,7 +141,7 @@ def database_url(explicit: str | None) -> str:
 
 
 def make_app(db_url: str, workdir: Path, *, dispatch: bool):
-    from marketplace import create_app
+    from app import create_app
 
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": db_url,
@@ -154,7 +154,7 @@ def make_app(db_url: str, workdir: Path, *, dispatch: bool):
         "SECRET_KEY": "bench-secret",
         "RATELIMIT_ENABLED": False,
     })
-    logging.disable(logging.INFO)  # create_app() turns INFO logging on
+    logging.disable(logging.INFO)  # quiet: only the figures
     return app
 
 

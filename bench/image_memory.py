@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import io, json, re, sys, tempfile
 sys.path.insert(0, sys.argv[1])
-from marketplace import create_app
+from app import create_app
 from PIL import Image
 import warnings
 

@@ -124,7 +124,7 @@ def elasticsearch_url() -> str:
 
 
 def make_app(db_url: str, es_url: str, workdir: Path):
-    from marketplace import create_app
+    from app import create_app
 
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": db_url,
@@ -135,7 +135,7 @@ def make_app(db_url: str, es_url: str, workdir: Path):
         "UPLOAD_DIR": str(workdir / "uploads"),
         "SECRET_KEY": "bench-secret",
     })
-    # create_app turns on INFO logging; the client would log every bulk chunk and search.
+    # The client would log every bulk chunk and search at INFO.
     for name in ("elasticsearch", "urllib3", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
     return app

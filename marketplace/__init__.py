@@ -1,7 +1,11 @@
-"""Pasar UMKM: the app factory. It composes the domain packages into one Flask app."""
+"""Pasar UMKM's core: `build_app` makes the Flask app every domain plugs into.
+
+The core knows no domain: the composition root (`app.py`) passes the domain packages in, and
+each one's `init_app(app)` registers what it adds. See docs/architecture.md.
+"""
 from __future__ import annotations
 
-import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import Flask
@@ -9,15 +13,15 @@ from flask import Flask
 from marketplace import config as config_module
 
 
-def create_app(overrides: dict | None = None) -> Flask:
-    """Build the app from environment configuration, with optional overrides (tests)."""
+def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask:
+    """Build the core app from environment configuration, with optional overrides (tests),
+    then let each of `domains` (modules with `init_app(app)`) plug in, in order."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(config_module.load())
     if overrides:
         app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO)
 
     from marketplace import api, auth, i18n, money, request_limits, web  # noqa: F401  (money: the rates model)
     from marketplace import limiter_storage  # the rate_limits model and the database:// storage
@@ -42,17 +46,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     web.init_app(app)
     api.init_app(app)
 
-    import catalog
     import marketplace.accounts as accounts
-    import orders
-    import promotions
-    import search
 
     accounts.init_app(app)
-    catalog.init_app(app)
-    search.init_app(app)
-    orders.init_app(app)
-    promotions.init_app(app)
+    for domain in domains:
+        domain.init_app(app)
 
     from marketplace.cli import init_app as init_cli
 

@@ -55,7 +55,7 @@ def _fresh_context_client_class():
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    from marketplace import create_app
+    from app import create_app
 
     url = _database_url()
     app = create_app({

@@ -33,7 +33,7 @@ def sqlite_server(tmp_path):
     from werkzeug.serving import make_server
 
     from catalog.services import create_product, create_store
-    from marketplace import create_app
+    from app import create_app
     from marketplace.accounts.models import User, UserRole
     from marketplace.accounts.services import create_token
     from marketplace.extensions import db, limiter

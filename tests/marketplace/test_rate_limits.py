@@ -77,7 +77,7 @@ class _Server:
              "--graceful-timeout", "3",
              "--bind", f"127.0.0.1:{self.port}", "--access-logfile", str(self.log),
              "--access-logformat", "pid=%(p)s %(s)s", "--error-logfile", str(self.log),
-             f"marketplace:create_app({overrides!r})"],
+             f"app:create_app({overrides!r})"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         self.workers = workers
