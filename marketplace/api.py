@@ -1,7 +1,7 @@
 """Plumbing shared by every domain's JSON API under /api/v1.
 
 - one error shape: {"error": {"code", "message", "fields"}} with the fitting status;
-- authentication by browser session or `Authorization: Bearer <token>` (see `marketplace.auth`);
+- authentication by browser session or `Authorization: Bearer <token>` (`marketplace.auth.authenticate_bearer`);
 - CSRF for session-authenticated writes (X-CSRFToken header); token-authenticated calls need none;
 - request-body and pagination helpers;
 - the OpenAPI registry: each route declares itself with `@doc(...)`, and `/api/v1/openapi.json`
@@ -572,29 +572,6 @@ def officer_required_api(view):
     return wrapper
 
 
-def _authenticate_bearer() -> None:
-    """On an API request, an `Authorization: Bearer` token alone names the caller.
-
-    Flask-Login tries the session first, and its "strong" session protection answers
-    "anonymous" without asking the request loader when a cookie holds a session it did not make
-    (any page view stores a CSRF token in one), so a client that keeps cookies would find its
-    valid token refused. The header is the explicit credential: it wins over any cookie, and a
-    bad or revoked token leaves the caller anonymous even with a logged-in session.
-    """
-    if not is_api_request():
-        return
-    header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
-        return
-    from marketplace.accounts.services import user_for_token
-    from marketplace.extensions import login_manager
-
-    user = user_for_token(header[7:].strip())
-    g.auth_via_token = user is not None
-    # What flask_login.login_user does for the request, without writing the session.
-    login_manager._update_request_context_with_user(user)
-
-
 def _check_api_csrf():
     """Session-authenticated writes must prove they come from our pages (X-CSRFToken).
 
@@ -610,7 +587,7 @@ def _check_api_csrf():
     if g.get("auth_via_token"):
         return None
     if authenticated:
-        if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        if not current_app.config["WTF_CSRF_ENABLED"]:
             return None
         token = request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token")
         try:
@@ -643,10 +620,6 @@ def api_blueprint(name: str, import_name: str) -> Blueprint:
 def init_app(app):
     """Wire API error handling, CSRF and the OpenAPI document into the app."""
     csrf.exempt(bp)
-
-    @app.before_request
-    def _api_bearer():
-        _authenticate_bearer()
 
     @app.before_request
     def _api_csrf():
@@ -694,7 +667,7 @@ def init_app(app):
             return _http_error(exc)
         current_app.logger.exception("Unhandled error")
         db.session.rollback()
-        if app.testing and not app.config.get("TESTING_SWALLOW_ERRORS"):
+        if app.testing and not app.config["TESTING_SWALLOW_ERRORS"]:
             raise exc
         if is_api_request():
             return error_response(500, "server_error", _HTTP_MESSAGES[500])

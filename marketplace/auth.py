@@ -68,17 +68,9 @@ def init_app(app):
             db.session.rollback()
             log.warning("could not record the use of session %s", session_id, exc_info=True)
 
-    @login_manager.request_loader
-    def _load_from_token(req):
-        header = req.headers.get("Authorization", "")
-        if not header.lower().startswith("bearer "):
-            return None
-        from marketplace.accounts.services import user_for_token
-
-        user = user_for_token(header[7:].strip())
-        if user is not None:
-            g.auth_via_token = True
-        return user
+    @app.before_request
+    def _bearer():
+        authenticate_bearer()
 
     @login_manager.unauthorized_handler
     def _unauthorized():
@@ -88,6 +80,29 @@ def init_app(app):
         if is_api_request():
             raise Unauthorized()
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def authenticate_bearer() -> None:
+    """On an API request, an `Authorization: Bearer <token>` header alone names the caller.
+
+    The one place a token is read. The header is the explicit credential, so it wins over any
+    session cookie the client also keeps, and a bad or revoked token leaves the caller anonymous
+    even with a logged-in session. Pages never read it: they are for browsers, with sessions
+    and CSRF-protected forms. Runs before the API's CSRF check, which skips token calls.
+    """
+    from marketplace.api import is_api_request
+
+    if not is_api_request():
+        return
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return
+    from marketplace.accounts.services import user_for_token
+
+    user = user_for_token(header[7:].strip())
+    g.auth_via_token = user is not None
+    # What flask_login.login_user does for the request, without writing the session.
+    login_manager._update_request_context_with_user(user)
 
 
 def role_required(check):
