@@ -1,7 +1,8 @@
 """Configuration, read from the environment and nowhere else.
 
-Every setting the app reads is defined here with its default. `create_app(overrides)` may
-replace values for tests.
+Every setting the app reads is defined here with its default, and read as `config["NAME"]`
+(never with a second default at the read site). `create_app(overrides)` may replace values for
+tests.
 """
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Also used for SQLite connections opened outside any app (marketplace/extensions.py).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -51,7 +54,7 @@ def load() -> dict:
         "IMAGE_DECODE_SLOTS": _int("IMAGE_DECODE_SLOTS", 2),
         # SQLite (the embedded default): how long a writer waits for the write lock before
         # "database is locked" (marketplace/extensions.py also turns on WAL).
-        "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 30_000),
+        "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS),
         # Whole-request cap: CSV imports of 10,000+ rows fit comfortably.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024),
         # A JSON API body (the largest real one, a product with its descriptions, is ~25 KiB),
@@ -89,11 +92,16 @@ def load() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_NAME": "remember_token",
         # How long a login lasts on the server (a `user_sessions` row): the session lifetime,
         # or with "Ingat saya" (remember me) the remember cookie's.
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 14 * 24 * 3600),
         "REMEMBER_COOKIE_DURATION": _int("REMEMBER_LIFETIME_SECONDS", 365 * 24 * 3600),
+        "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Tests only: with TESTING, an unexpected error is raised to the test unless this is
+        # set, in which case the client gets the 500 page like in production.
+        "TESTING_SWALLOW_ERRORS": False,
         # Rate-limit counters are shared by every worker and process: by default in the app's own
         # database (marketplace/limiter_storage.py); any `limits` URI (redis://...) wins.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "database://",

@@ -17,14 +17,14 @@ def served_over_https(app) -> bool:
     """True when the current request is HTTPS or the site's public address is."""
     if has_request_context() and request.is_secure:
         return True
-    return (app.config.get("PUBLIC_URL") or "").strip().lower().startswith("https://")
+    return (app.config["PUBLIC_URL"] or "").strip().lower().startswith("https://")
 
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, with `Secure` derived (see the module docstring)."""
 
     def get_cookie_secure(self, app) -> bool:
-        return bool(app.config.get("SESSION_COOKIE_SECURE")) or served_over_https(app)
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or served_over_https(app)
 
 
 class LoginManager(_FlaskLoginManager):
@@ -41,10 +41,10 @@ class LoginManager(_FlaskLoginManager):
     @staticmethod
     def _derive_secure(response) -> None:
         app = current_app._get_current_object()
-        if app.config.get("REMEMBER_COOKIE_SECURE") or not served_over_https(app):
+        if app.config["REMEMBER_COOKIE_SECURE"] or not served_over_https(app):
             return
         # Flask-Login wrote the cookie with the configured flag (off): add Secure to that one.
-        name = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        name = app.config["REMEMBER_COOKIE_NAME"]
         cookies = response.headers.getlist("Set-Cookie")
         response.headers.remove("Set-Cookie")
         for cookie in cookies:

@@ -13,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 import sqlalchemy as sa
 
+from marketplace.config import SQLITE_BUSY_TIMEOUT_MS
 from marketplace.cookies import LoginManager  # Flask-Login's, with the remember cookie's Secure derived
 
 
@@ -41,9 +42,9 @@ def _sqlite_pragmas(dbapi_connection, _connection_record) -> None:
     locked". Other databases are left alone."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
-    timeout_ms = 30_000
+    timeout_ms = SQLITE_BUSY_TIMEOUT_MS
     if has_app_context():
-        timeout_ms = int(current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", timeout_ms))
+        timeout_ms = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {timeout_ms:d}")

@@ -8,9 +8,10 @@ from flask_login import current_user
 from marketplace.accounts import services
 from marketplace.accounts.models import User
 from marketplace.hooks import Hook
+from marketplace.web import acting_user
 from marketplace.api import (api_blueprint, doc, json_body, login_required_api, ref, schema,
                              text_schema)
-from marketplace.extensions import db, limiter
+from marketplace.extensions import limiter
 
 bp = api_blueprint("accounts_api", __name__)
 
@@ -57,7 +58,6 @@ def register():
     data = json_body()
     user = services.register_user(email=data.get("email"), password=data.get("password"),
                                   name=data.get("name"))
-    db.session.commit()
     return jsonify(user_json(user)), 201
 
 
@@ -79,7 +79,6 @@ def create_token():
     if user is None:
         raise Unauthorized(_l("E-mail atau kata sandi salah."), code="bad_credentials")
     row, token = services.create_token(user, data.get("label"))
-    db.session.commit()
     return jsonify({"id": row.id, "token": token, "label": row.label}), 201
 
 
@@ -87,8 +86,7 @@ def create_token():
 @login_required_api
 @doc("Revoke one of your tokens", status=204, auth=True, errors=(401, 404), tags=("accounts",))
 def delete_token(token_id: int):
-    services.revoke_token(token_id, actor=current_user)
-    db.session.commit()
+    services.revoke_token(token_id, actor=acting_user())
     return "", 204
 
 

@@ -13,9 +13,12 @@ from marketplace.accounts import bp, services
 from marketplace.accounts.forms import LoginForm, RegisterForm, RoleForm, TokenForm
 from marketplace.accounts.models import Role, User
 from marketplace.auth import admin_required
-from marketplace.errors import Conflict, NotFound, ValidationError
+from marketplace.errors import NotFound
 from marketplace.extensions import db, limiter
-from marketplace.web import safe_next
+from marketplace.web import acting_user, safe_next, service_call
+
+#: Where a login, registration or logout lands when no `next` is given: the home page.
+HOME = "/"
 
 
 def _login_limit():
@@ -53,19 +56,15 @@ def _start_session(user: User, remember: bool = False) -> None:
 def register():
     form = RegisterForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             user = services.register_user(email=form.email.data, password=form.password.data,
                                           name=form.name.data)
-        except (ValidationError, Conflict) as exc:
-            for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message)
-        else:
+        if call.ok:
             if session.get("lang") in ("id", "en"):
                 user.locale = session["lang"]
             _start_session(user)
-            db.session.commit()
             flash(_("Selamat datang di Pasar UMKM, %(name)s!", name=user.name), "success")
-            return redirect(safe_next(form.next.data, url_for("catalog.home")))
+            return redirect(safe_next(form.next.data, HOME))
     return render_template("accounts/register.html", form=form)
 
 
@@ -79,8 +78,7 @@ def login():
             form.password.errors.append(_("E-mail atau kata sandi salah."))
         else:
             _start_session(user, remember=form.remember.data)
-            db.session.commit()
-            return redirect(safe_next(form.next.data, url_for("catalog.home")))
+            return redirect(safe_next(form.next.data, HOME))
     return render_template("accounts/login.html", form=form)
 
 
@@ -89,14 +87,13 @@ def logout():
     """End the login on the server (its cookies, replayed, are anonymous) and in this browser."""
     if current_user.is_authenticated and current_user.session_token:
         services.end_session(current_user.session_token)
-        db.session.commit()
     lang = session.get("lang")
     session.clear()  # the cart belonged to the account; a logged-out browser starts empty
     logout_user()  # after the clear: it leaves the note that deletes the remember cookie
     if lang:
         session["lang"] = lang
     flash(_("Anda sudah keluar."), "info")
-    return redirect(url_for("catalog.home"))
+    return redirect(HOME)
 
 
 @bp.route("/akun/token", methods=["GET", "POST"])
@@ -105,12 +102,9 @@ def tokens():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        try:
-            _row, new_token = services.create_token(current_user, form.label.data)
-        except ValidationError as exc:
-            form.label.errors.extend(exc.fields.values())
-        else:
-            db.session.commit()
+        with service_call(form) as call:
+            _row, new_token = services.create_token(acting_user(), form.label.data)
+        if call.ok:
             form = TokenForm(formdata=None)
     return render_template("accounts/tokens.html", form=form, new_token=new_token,
                            tokens=services.list_tokens(current_user))
@@ -120,11 +114,11 @@ def tokens():
 @login_required
 def revoke_token(token_id: int):
     try:
-        services.revoke_token(token_id, actor=current_user)
+        services.revoke_token(token_id, actor=acting_user())
     except NotFound:
+        db.session.rollback()
         flash(_("Token tidak ditemukan."), "error")
     else:
-        db.session.commit()
         flash(_("Token sudah dicabut."), "success")
     return redirect(url_for("accounts.tokens"))
 
@@ -150,14 +144,11 @@ def admin_set_role(user_id: int):
     if user is None:
         return redirect(url_for("accounts.admin_users"))
     if form.validate_on_submit():
-        try:
+        with service_call() as call:
             if form.action.data == "revoke":
-                services.revoke_role(user, form.role.data, actor=current_user)
+                services.revoke_role(user, form.role.data, actor=acting_user())
             else:
-                services.grant_role(user, form.role.data, actor=current_user)
-        except Conflict as exc:
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
+                services.grant_role(user, form.role.data, actor=acting_user())
+        if call.ok:
             flash(_("Peran %(email)s diperbarui.", email=user.email), "success")
     return redirect(url_for("accounts.admin_users", q=request.args.get("q", "")))
