@@ -6,9 +6,18 @@ bp = Blueprint("catalog", __name__, template_folder="templates")
 
 def init_app(app):
     from catalog import api, cli, csv_views, models, views  # noqa: F401  (models and routes register on import)
+    from flask_babel import lazy_gettext as _l
+
     from marketplace.accounts.api import me_fields
+    from marketplace.navigation import NavLink, nav_links
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     cli.init_app(app)
     me_fields.register(app, api.me_store)
+    nav_links.register(app, NavLink("catalog.seller_dashboard", _l("Toko saya"), audience="seller",
+                                    order=60))
+    nav_links.register(app, NavLink("catalog.store_new", _l("Buka toko"), audience="not_seller",
+                                    order=60))
+    nav_links.register(app, NavLink("catalog.admin_stores", _l("Verifikasi toko"),
+                                    audience="officer", order=70))

@@ -4,6 +4,39 @@ from flask import Blueprint
 bp = Blueprint("orders", __name__, template_folder="templates")
 
 
+def _cart_size(user) -> int:
+    """How many products (lines) the cart of `user` (None: this browser's guest cart) holds."""
+    from flask import session
+
+    from orders.cart import bag_for
+
+    return len(bag_for(user, session).quantities())
+
+
+def _unread(user) -> int:
+    from orders.notifications import unread_count
+
+    return unread_count(user.id)
+
+
+def _register_header_links(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from marketplace.navigation import NavLink, nav_links
+
+    nav_links.register(app, NavLink("orders.cart", _l("Keranjang"), order=20, css_class="nav-cart",
+                                    counter=_cart_size, counter_label=_l("%(n)d produk")))
+    nav_links.register(app, NavLink("orders.notifications", _l("Notifikasi"), audience="member",
+                                    order=30, template="partials/nav_bell.html", counter=_unread,
+                                    counter_label=_l("%(n)d belum dibaca")))
+    nav_links.register(app, NavLink("orders.my_orders", _l("Pesanan saya"), audience="member",
+                                    order=40))
+    nav_links.register(app, NavLink("orders.store_orders", _l("Pesanan toko"), audience="seller",
+                                    order=50))
+    nav_links.register(app, NavLink("orders.exchange_rates", _l("Kurs"), audience="admin",
+                                    order=85))
+
+
 def init_app(app):
     from flask import session
     from flask_login import user_logged_in
@@ -20,6 +53,7 @@ def init_app(app):
     csrf.exempt(webhooks_view.bp)
     cli.init_app(app)
     kept_on_login.register(app, SESSION_KEY)
+    _register_header_links(app)
 
     @user_logged_in.connect_via(app)
     def _merge_cart(sender, user, **extra):

@@ -6,6 +6,9 @@ bp = Blueprint("promotions", __name__, template_folder="templates")
 
 
 def init_app(app):
+    from flask_babel import lazy_gettext as _l
+
+    from marketplace.navigation import NavLink, nav_links
     from orders.cart import price_offers
     from promotions import (api, models, notify, officer_views, services,  # noqa: F401
                             trade_views, views)  # (routes register on import)
@@ -14,4 +17,8 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     price_offers.register(app, services.event_prices)
+    nav_links.register(app, NavLink("promotions.events", _l("Acara"), order=10,
+                                    current_on=("promotions.events", "promotions.event_page")))
+    nav_links.register(app, NavLink("promotions.manage_events", _l("Kelola acara"),
+                                    audience="officer", order=75))
     document_fields.register(app, services.events_of_products)

@@ -11,4 +11,7 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     outbox.init_app(app)
+    from marketplace.navigation import header_parts
+
+    header_parts.register(app, "search/_header_box.html")
     cli.init_app(app)
