@@ -43,8 +43,15 @@ def init_app(app):
 
     from marketplace.accounts.views import kept_on_login
     from marketplace.extensions import csrf
-    from orders import (api, cart_views, cli, models, order_views, views,  # noqa: F401
-                        webhooks_view)  # (routes register on import)
+    from orders import (  # noqa: F401
+        api,
+        cart_views,
+        cli,
+        models,
+        order_views,
+        views,
+        webhooks_view,  # (routes register on import)
+    )
     from orders.cart import SESSION_KEY, GuestBag, merge_guest_cart
 
     app.register_blueprint(bp)

@@ -5,21 +5,33 @@ from flask import jsonify, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from catalog.api import _actor
 from catalog.images import prepare_image
 from catalog.services import get_store
-from marketplace.api import (api_blueprint, doc, enum_source, json_body, list_of, login_required_api,
-                             page_params, paginate, query_param, ref, schema, text_schema)
+from catalog.validation import MAX_PRICE_IDR, MAX_QTY
+from marketplace.api import (
+    api_blueprint,
+    doc,
+    enum_source,
+    json_body,
+    list_of,
+    login_required_api,
+    page_params,
+    paginate,
+    query_param,
+    ref,
+    schema,
+    text_schema,
+)
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.web import acting_user
 from orders import checkout as checkout_service
 from orders import services
 from orders.cart import bag_for, build_cart, set_quantity
-from catalog.validation import MAX_PRICE_IDR, MAX_QTY
 from orders.models import Checkout, OrderStatus, PaymentMethod
-from orders.state import MAX_REASON
 from orders.payments import stripe as payments
 from orders.serialise import cart_json, checkout_json, order_json
+from orders.state import MAX_REASON
 
 bp = api_blueprint("orders_api", __name__)
 
@@ -116,7 +128,7 @@ def _address_args() -> dict | None:
 
 
 def _cart_response():
-    bag = bag_for(_actor(), session)
+    bag = bag_for(acting_user(), session)
     return jsonify(cart_json(build_cart(bag.quantities(), _address_args())))
 
 
@@ -137,16 +149,14 @@ def get_cart():
                    "properties": {"quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QTY}}})
 def put_cart_item(product_id: int):
     data = json_body()
-    set_quantity(bag_for(_actor(), session), product_id, data.get("quantity"), actor=_actor())
-    db.session.commit()
+    set_quantity(bag_for(acting_user(), session), product_id, data.get("quantity"), actor=acting_user())
     return _cart_response()
 
 
 @bp.delete("/cart/items/<int:product_id>")
 @doc("Remove a product from the cart", tags=("orders",), response=ref("Cart"))
 def delete_cart_item(product_id: int):
-    bag_for(_actor(), session).remove(product_id)
-    db.session.commit()
+    bag_for(acting_user(), session).remove(product_id)
     return _cart_response()
 
 
@@ -163,12 +173,11 @@ def delete_cart_item(product_id: int):
                                "answer carries a client_secret to confirm on the client"}}})
 def checkout():
     data = json_body()
-    buyer = _actor()
+    buyer = acting_user()
     placed = checkout_service.place_checkout(
         buyer, bag_for(buyer, session), shipping_address=data.get("shipping_address"),
         payment_method=data.get("payment_method"), payment_method_id=data.get("payment_method_id"),
         idempotency_key=request.headers.get("Idempotency-Key"))
-    db.session.commit()
     return jsonify(checkout_json(placed, buyer)), 201
 
 
@@ -182,7 +191,7 @@ def get_checkout(checkout_id: int):
     found = db.session.get(Checkout, checkout_id)
     if found is None or found.buyer_id != current_user.id:
         raise NotFound()
-    return jsonify(checkout_json(found, _actor()))
+    return jsonify(checkout_json(found, acting_user()))
 
 
 @bp.get("/orders")
@@ -191,7 +200,7 @@ def get_checkout(checkout_id: int):
      response=list_of(ref("Order")),
      params=page_params())
 def list_orders():
-    actor = _actor()
+    actor = acting_user()
     return jsonify(paginate(services.buyer_orders(actor), lambda o: order_json(o, actor)))
 
 
@@ -200,7 +209,7 @@ def list_orders():
 @doc("An order, for its buyer or its seller", auth=True, tags=("orders",), errors=(401, 404),
      response=ref("Order"))
 def get_order(order_id: int):
-    actor = _actor()
+    actor = acting_user()
     return jsonify(order_json(services.order_for(order_id, actor), actor))
 
 
@@ -210,7 +219,7 @@ def get_order(order_id: int):
      response=list_of(ref("Order")),
      params=[query_param("status", enum=[st.value for st in OrderStatus]), *page_params()])
 def list_store_orders(slug: str):
-    actor = _actor()
+    actor = acting_user()
     store = get_store(slug)
     return jsonify(paginate(services.store_orders(store, actor=actor, status=request.args.get("status")),
                             lambda o: order_json(o, actor)))
@@ -229,7 +238,7 @@ ACTIONS = ("accept", "pack", "ship", "deliver", "complete", "cancel", "confirm_t
          "courier": text_schema(60, required=False, nullable=True),
          "tracking_number": text_schema(80, required=False, nullable=True)}})
 def transition(order_id: int):
-    actor = _actor()
+    actor = acting_user()
     order = services.order_for(order_id, actor)  # not yours: 404 before anything about the body
     data = json_body()
     action = data.get("action")
@@ -240,7 +249,6 @@ def transition(order_id: int):
     else:
         services.act(order, action, actor=actor, reason=data.get("reason"),
                      courier=data.get("courier"), tracking_number=data.get("tracking_number"))
-    db.session.commit()
     return jsonify(order_json(order, actor))
 
 
@@ -252,12 +260,11 @@ def transition(order_id: int):
          "amount_idr": {"type": "integer", "minimum": 1, "maximum": MAX_PRICE_IDR},
          "reason": text_schema(MAX_REASON)}})
 def refund(order_id: int):
-    actor = _actor()
+    actor = acting_user()
     order = services.order_for(order_id, actor)
     data = json_body()
     made = services.refund_order(order, data.get("amount_idr"), reason=data.get("reason") or "",
                                  actor=actor)
-    db.session.commit()
     return jsonify({"id": made.id, "order_id": order.id, "amount_idr": made.amount_idr,
                     "reason": made.reason, "status": made.status,
                     "order": order_json(order, actor)}), 201
@@ -271,12 +278,11 @@ def refund(order_id: int):
      request_body={"type": "object", "required": ["image"],
                    "properties": {"image": {"type": "string", "format": "binary"}}})
 def transfer_proof(order_id: int):
-    actor = _actor()
+    actor = acting_user()
     # Read, decode, then write: no database write lock is held during the image work.
     with db.session.no_autoflush:
         order = services.order_for(order_id, actor)
     upload = request.files.get("image")
     prepared = prepare_image(upload.read() if upload else b"")
     services.attach_transfer_proof(order, prepared, actor=actor)
-    db.session.commit()
     return jsonify(order_json(order, actor))

@@ -8,29 +8,27 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from flask import (abort, current_app, flash, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from catalog.models import Product, Province, Regency
 from marketplace.errors import Conflict, DomainError, ValidationError
 from marketplace.extensions import db
+from marketplace.web import acting_user, current_lang, flash_errors
 from orders import bp, services
 from orders.cart import bag_for, build_cart, set_quantity
 from orders.checkout import PaymentDeclined, clean_address, place_checkout
 from orders.forms import AddToCartForm, CartLineForm, CheckoutForm, TransferProofForm
 from orders.models import PaymentMethod
 from orders.payments import stripe as payments
-from orders.views import _flash_failure, _lang, _me
-
 
 # --- cart -------------------------------------------------------------------------------------
 
 @bp.get("/keranjang")
 def cart():
     """The cart, grouped by store, with tier prices and what stands in the way of checkout."""
-    view = build_cart(bag_for(_me(), session).quantities())
+    view = build_cart(bag_for(acting_user(), session).quantities())
     return render_template("orders/cart.html", cart=view, line_form=CartLineForm(formdata=None))
 
 
@@ -48,7 +46,7 @@ def cart_add():
     product_id = _product_id(form.product_id.data)
     if not form.validate_on_submit() or product_id is None:
         abort(400)
-    me = _me()
+    me = acting_user()
     bag = bag_for(me, session)
     quantity = (form.quantity.data or "").strip()
     if quantity.isdigit() and int(quantity) > 0:
@@ -56,13 +54,12 @@ def cart_add():
     try:
         set_quantity(bag, product_id, quantity, actor=me)
     except DomainError as exc:
-        _flash_failure(exc)
+        flash_errors(exc)
         if exc.status == 404:
             return redirect(url_for("orders.cart"))
         return redirect(url_for("catalog.product_page", product_id=product_id))
-    db.session.commit()
     product = db.session.get(Product, product_id)
-    flash(_("%(title)s masuk keranjang.", title=product.display_title(_lang())), "success")
+    flash(_("%(title)s masuk keranjang.", title=product.display_title(current_lang())), "success")
     return redirect(url_for("orders.cart"))
 
 
@@ -73,13 +70,12 @@ def cart_update():
     product_id = _product_id(form.product_id.data)
     if not form.validate_on_submit() or product_id is None:
         abort(400)
-    me = _me()
+    me = acting_user()
     bag = bag_for(me, session)
     product = db.session.get(Product, product_id)
-    title = product.display_title(_lang()) if product else ""
+    title = product.display_title(current_lang()) if product else ""
     if request.form.get("remove"):
         bag.remove(product_id)
-        db.session.commit()
         flash(_("%(title)s dihapus dari keranjang.", title=title), "success")
         return redirect(url_for("orders.cart"))
     try:
@@ -89,7 +85,6 @@ def cart_update():
         for message in (list(exc.fields.values()) or [exc.message]):
             flash(f"{title}: {message}" if title else message, "error")
     else:
-        db.session.commit()
         flash(_("Keranjang diperbarui."), "success")
     return redirect(url_for("orders.cart"))
 
@@ -117,13 +112,13 @@ def checkout():
     a route that exists only then. Without JavaScript the card option cannot be used; bank
     transfer always works.
     """
-    me = _me()
+    me = acting_user()
     bag = bag_for(me, session)
     if not bag.quantities() and request.method == "GET":
         flash(_("Keranjang Anda kosong."), "info")
         return redirect(url_for("orders.cart"))
     form = CheckoutForm()
-    form.set_choices(lang=_lang(), card=payments.configured(),
+    form.set_choices(lang=current_lang(), card=payments.configured(),
                      provinces=db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
                      regencies=db.session.scalars(sa.select(Regency).order_by(Regency.name)).all())
     if not form.idempotency_key.data:
@@ -156,7 +151,6 @@ def checkout():
                     db.session.rollback()
                     messages += form.apply_errors(exc)
                 else:
-                    db.session.commit()
                     return redirect(url_for("orders.checkout_done", checkout_id=placed.id))
         form.payment_method_id.data = ""  # a declined or unused id is never sent twice
     view = build_cart(bag.quantities(), address)
@@ -199,7 +193,7 @@ def test_card():
 def checkout_done(checkout_id: int):
     """After placing: the orders, totals and payment status; for a bank transfer, whom to pay
     and where to upload each order's proof."""
-    placed = services.checkout_for(checkout_id, _me())
+    placed = services.checkout_for(checkout_id, acting_user())
     return render_template("orders/checkout_done.html", checkout=placed,
                            proof_form=TransferProofForm(formdata=None),
                            stripe_mode=_stripe_mode(),

@@ -24,8 +24,7 @@ from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 from orders import state
 from orders.cart import Bag, build_cart
-from orders.models import (Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod,
-                           PaymentStatus)
+from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod, PaymentStatus
 from orders.notifications import notify
 from orders.payments import stripe as payments
 

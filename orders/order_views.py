@@ -7,17 +7,15 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from catalog import services as catalog_services
+from catalog.access import store_required
 from marketplace.errors import DomainError, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import rupiah
-from marketplace.web import safe_next
+from marketplace.web import acting_user, flash_errors, paginate, safe_next
 from orders import bp, services, state
-from orders.forms import (ConfirmTransferForm, OrderActionForm, RefundForm, TransferProofForm,
-                          apply_errors, parse_rupiah)
+from orders.forms import ConfirmTransferForm, OrderActionForm, RefundForm, TransferProofForm, apply_errors, parse_rupiah
 from orders.models import OrderStatus, PaymentMethod
-from orders.views import ACTION_DONE, _flash_failure, _me, _paginate
-
+from orders.views import ACTION_DONE, PER_PAGE
 
 # --- orders -----------------------------------------------------------------------------------
 
@@ -25,27 +23,24 @@ from orders.views import ACTION_DONE, _flash_failure, _me, _paginate
 @login_required
 def my_orders():
     """The buyer's orders, newest first."""
-    return render_template("orders/my_orders.html", page=_paginate(services.buyer_orders(_me())))
+    return render_template("orders/my_orders.html", page=paginate(services.buyer_orders(acting_user()), PER_PAGE))
 
 
 @bp.get("/jual/pesanan")
-@login_required
-def store_orders():
+@store_required(message=None)
+def store_orders(store):
     """The seller's orders, filterable by status, newest first."""
-    me = _me()
-    store = catalog_services.store_of(me)
-    if store is None:
-        return redirect(url_for("catalog.store_new"))
+    me = acting_user()
     status = request.args.get("status") or None
     if status not in {s.value for s in OrderStatus}:
         status = None
     return render_template("orders/store_orders.html", store=store, status=status,
                            counts=services.order_counts_by_status(store, actor=me),
-                           page=_paginate(services.store_orders(store, actor=me, status=status)))
+                           page=paginate(services.store_orders(store, actor=me, status=status), PER_PAGE))
 
 
 def _render_order(order, *, action_form=None, refund_form=None):
-    me = _me()
+    me = acting_user()
     actions = state.allowed_actions(order, me)
     forms = {a: OrderActionForm(formdata=None, action=a) for a in actions}
     if action_form is not None and action_form.action.data in forms:
@@ -69,14 +64,14 @@ def _render_order(order, *, action_form=None, refund_form=None):
 @login_required
 def order_page(order_id: int):
     """An order for its buyer or its seller: lines, money, address, history and next steps."""
-    return _render_order(services.order_for(order_id, _me()))
+    return _render_order(services.order_for(order_id, acting_user()))
 
 
 @bp.post("/pesanan/<int:order_id>/aksi")
 @login_required
 def order_action(order_id: int):
     """Move the order (accept, pack, ship, deliver, complete, cancel) through services.act."""
-    me = _me()
+    me = acting_user()
     order = services.order_for(order_id, me)
     form = OrderActionForm()
     if not form.validate_on_submit():
@@ -92,9 +87,8 @@ def order_action(order_id: int):
         flash(_("Periksa kembali isian yang ditandai."), "error")
         return _render_order(services.order_for(order_id, me), action_form=form)
     except DomainError as exc:
-        _flash_failure(exc)
+        flash_errors(exc)
     else:
-        db.session.commit()
         flash(ACTION_DONE.get(action, _("Tersimpan.")), "success")
     return redirect(url_for("orders.order_page", order_id=order_id))
 
@@ -103,7 +97,7 @@ def order_action(order_id: int):
 @login_required
 def transfer_proof(order_id: int):
     """The buyer uploads a photo of the bank transfer for the seller to check."""
-    me = _me()
+    me = acting_user()
     order = services.order_for(order_id, me)
     form = TransferProofForm()
     back = safe_next(form.next.data, url_for("orders.order_page", order_id=order_id))
@@ -112,9 +106,8 @@ def transfer_proof(order_id: int):
     try:
         services.attach_transfer_proof(order, form.upload(), actor=me)
     except DomainError as exc:
-        _flash_failure(exc)
+        flash_errors(exc)
     else:
-        db.session.commit()
         flash(_("Bukti transfer terkirim. Penjual akan memeriksa dan mengonfirmasi pembayaran."),
               "success")
     return redirect(back)
@@ -124,11 +117,13 @@ def transfer_proof(order_id: int):
 @login_required
 def transfer_proof_image(order_id: int):
     """The transfer photo, for the order's buyer and seller only (never cached publicly)."""
-    order = services.order_for(order_id, _me())
+    order = services.order_for(order_id, acting_user())
     legacy = (order.transfer_proof_path or "").startswith(services.LEGACY_PRIVATE_PREFIX)
     path = services.transfer_proof_file(order)
     if legacy:
-        db.session.commit()  # the proof was moved out of the public upload folder
+        # The file was moved on disk out of the public folder: its new path must be kept even
+        # when this answer is a 404, so this is committed here rather than at the request's end.
+        db.session.commit()
     if path is None:
         abort(404)
     response = send_file(path, mimetype="image/webp", max_age=0, conditional=False, etag=False)
@@ -140,16 +135,15 @@ def transfer_proof_image(order_id: int):
 @login_required
 def confirm_transfer(order_id: int):
     """The seller confirms the transfer arrived: the order is paid."""
-    me = _me()
+    me = acting_user()
     order = services.order_for(order_id, me)
     if not ConfirmTransferForm().validate_on_submit():
         abort(400)
     try:
         services.confirm_transfer(order, actor=me)
     except DomainError as exc:
-        _flash_failure(exc)
+        flash_errors(exc)
     else:
-        db.session.commit()
         flash(_("Pembayaran dikonfirmasi. Pesanan siap diproses."), "success")
     return redirect(url_for("orders.order_page", order_id=order_id))
 
@@ -158,7 +152,7 @@ def confirm_transfer(order_id: int):
 @login_required
 def refund(order_id: int):
     """The seller gives back part or all of a paid order (card refunds go through Stripe)."""
-    me = _me()
+    me = acting_user()
     order = services.order_for(order_id, me)
     form = RefundForm()
     if not form.validate_on_submit():
@@ -172,8 +166,7 @@ def refund(order_id: int):
             flash(message, "error")
         return _render_order(services.order_for(order_id, me), refund_form=form)
     except DomainError as exc:
-        _flash_failure(exc)
+        flash_errors(exc)
     else:
-        db.session.commit()
         flash(_("Dana %(amount)s dikembalikan ke pembeli.", amount=rupiah(made.amount_idr)), "success")
     return redirect(url_for("orders.order_page", order_id=order_id))

@@ -19,7 +19,7 @@ from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 from orders import state
 from orders.checkout import mark_paid
-from orders.models import (Checkout, Order, OrderStatus, PaymentMethod, PaymentStatus, Refund)
+from orders.models import Checkout, Order, OrderStatus, PaymentMethod, PaymentStatus, Refund
 from orders.notifications import notify
 from orders.payments import stripe as payments
 
@@ -57,11 +57,11 @@ def act(order: Order, action: str, *, actor: User, **details) -> Order:
         remaining = order.total_idr - order.refunded_idr
         if remaining > 0:
             refund_order(order, remaining, reason=order.cancel_reason or "cancelled", actor=None)
-    _settle_checkout(order.checkout)
+    settle_checkout(order.checkout)
     return order
 
 
-def _settle_checkout(checkout: Checkout) -> None:
+def settle_checkout(checkout: Checkout) -> None:
     """Keep the checkout's payment status in step with its orders."""
     statuses = {o.status for o in checkout.orders}
     if checkout.payment_status == PaymentStatus.PENDING and statuses <= {
@@ -114,7 +114,7 @@ def refund_order(order: Order, amount_idr, *, reason: str, actor: User | None) -
     order.refunded_idr += amount_idr
     db.session.add(refund)
     notify(order.buyer_id, "refund_issued", order, amount=_rupiah(amount_idr))
-    _settle_checkout(checkout)
+    settle_checkout(checkout)
     db.session.flush()
     return refund
 
@@ -192,7 +192,7 @@ def confirm_transfer(order: Order, *, actor: User) -> Order:
     if order.checkout.payment_method != PaymentMethod.BANK_TRANSFER:
         raise Conflict(_l("Pesanan ini tidak dibayar dengan transfer bank."), code="not_transfer")
     state.transition(order, "pay", actor=actor)
-    _settle_checkout(order.checkout)
+    settle_checkout(order.checkout)
     return order
 
 
@@ -221,7 +221,7 @@ def expire_unpaid(now=None) -> int:
             if order.status == OrderStatus.PENDING_PAYMENT:
                 state.transition(order, "expire", actor=None)
                 count += 1
-        _settle_checkout(checkout)
+        settle_checkout(checkout)
     db.session.flush()
     return count
 

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from catalog.models import Store
 from marketplace.extensions import db
-from orders.models import ShippingRate, ShippingZone as Z
+from orders.models import ShippingRate
+from orders.models import ShippingZone as Z
 
 #: rupiah for the first kg and each further started kg, when a store has not set its own
 DEFAULT_RATES: dict[str, tuple[int, int]] = {
@@ -75,9 +76,9 @@ def shipping_cost(store: Store, address: dict, weight_g: int,
 
 def set_rates(store: Store, rates: dict[str, tuple[int, int]], *, actor) -> None:
     """Replace the store's own rates (its owner only); zones left out use the defaults."""
-    from catalog.services import require_owner
     from flask_babel import lazy_gettext as _l
 
+    from catalog.services import require_owner
     from marketplace.errors import ValidationError
 
     require_owner(store, actor)

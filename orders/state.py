@@ -14,7 +14,8 @@ from catalog.models import Product
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, ValidationError
 from marketplace.extensions import db
-from orders.models import Order, OrderEvent, OrderStatus as S
+from orders.models import Order, OrderEvent
+from orders.models import OrderStatus as S
 
 SYSTEM = "system"
 SELLER = "seller"

@@ -16,15 +16,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import (abort, current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
-from flask_babel import format_date, format_decimal, get_locale
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from markupsafe import Markup
 
-from catalog import services as catalog_services
+from catalog.access import store_required
 from catalog.images import image_url
 from catalog.models import Province, Regency
 from marketplace.auth import admin_required
@@ -32,11 +31,10 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.i18n import rupiah
 from marketplace.money import DISPLAY_CURRENCIES, current_rate, format_foreign, latest_rates, set_rate
-from marketplace.web import safe_next
+from marketplace.web import acting_user, current_lang, paginate, safe_next
 from orders import bp, notifications, services, state
 from orders.cart import bag_for
-from orders.forms import (ACTION_LABELS, CurrencyForm, ExchangeRateForm, ShippingRatesForm,
-                          ZONE_LABELS, apply_errors)
+from orders.forms import ACTION_LABELS, ZONE_LABELS, CurrencyForm, ExchangeRateForm, ShippingRatesForm, apply_errors
 from orders.shipping import rates_for, set_rates
 
 PER_PAGE = 20
@@ -51,26 +49,6 @@ ACTION_DONE = {
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-def _me():
-    """The signed-in user as a real model object (services compare and store it), or None."""
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def _lang() -> str:
-    return str(get_locale() or "id")
-
-
-def _paginate(stmt):
-    return db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
-
-
-def _flash_failure(exc: DomainError) -> None:
-    """Roll the request back and show the service's messages."""
-    db.session.rollback()
-    for message in (list(exc.fields.values()) or [exc.message]):
-        flash(message, "error")
-
 
 def _display_currency() -> str:
     chosen = session.get("currency")
@@ -107,7 +85,7 @@ def foreign_price(amount_idr) -> Markup:
     rate = g.fx_rate
     if rate is None:
         return Markup("")
-    shown = format_foreign(int(amount_idr), rate, locale="id" if _lang() == "id" else "en_001")
+    shown = format_foreign(int(amount_idr), rate, locale="id" if current_lang() == "id" else "en_001")
     return Markup('<span class="fx" title="{title}">≈ {amount}</span>').format(
         title=_rate_text(rate), amount=shown)
 
@@ -118,10 +96,10 @@ def _header_helpers():
 
     def cart_count() -> int:
         """How many products (lines) the cart holds."""
-        return len(bag_for(_me(), session).quantities())
+        return len(bag_for(acting_user(), session).quantities())
 
     def unread_notifications() -> int:
-        me = _me()
+        me = acting_user()
         return notifications.unread_count(me.id) if me is not None else 0
 
     return {"cart_count": cart_count, "unread_notifications": unread_notifications,
@@ -146,7 +124,7 @@ def _order_helpers():
         return [line for line in (
             address.get("line1"), ", ".join(p for p in region if p),
             " ".join(p for p in (address.get("postal_code"),
-                                 Locale.parse(_lang()).territories.get(country, country)) if p))
+                                 Locale.parse(current_lang()).territories.get(country, country)) if p))
             if line]
 
     return {"page_url": page_url, "image_url": image_url, "status_label": state.status_label,
@@ -157,13 +135,10 @@ def _order_helpers():
 # --- seller settings, notifications, admin ----------------------------------------------------
 
 @bp.route("/jual/ongkir", methods=["GET", "POST"])
-@login_required
-def shipping_rates():
+@store_required(message=None)
+def shipping_rates(store):
     """The store's shipping price per zone: first kilogram and each further kilogram."""
-    me = _me()
-    store = catalog_services.store_of(me)
-    if store is None:
-        return redirect(url_for("catalog.store_new"))
+    me = acting_user()
     form = ShippingRatesForm.build(rates_for(store))
     if form.validate_on_submit():
         try:
@@ -173,7 +148,6 @@ def shipping_rates():
             for message in form.apply_errors(exc):
                 flash(message, "error")
         else:
-            db.session.commit()
             flash(_("Tarif ongkos kirim tersimpan."), "success")
             return redirect(url_for("orders.shipping_rates"))
     return render_template("orders/shipping_rates.html", form=form, store=store)
@@ -183,11 +157,10 @@ def shipping_rates():
 @login_required
 def notifications_page():
     """The user's notifications, newest first, in the reader's language; viewing marks them read."""
-    me = _me()
-    page = _paginate(services.user_notifications(me))
+    me = acting_user()
+    page = paginate(services.user_notifications(me), PER_PAGE)
     items = [(n, notifications.render(n), n.read_at is None) for n in page.items]
     notifications.mark_all_read(me.id)
-    db.session.commit()
     return render_template("orders/notifications.html", page=page, items=items)
 
 
@@ -210,14 +183,13 @@ def exchange_rates():
             form.valid_on.errors = [_("Tanggal tidak valid.")]
         else:
             try:
-                row = set_rate(form.currency.data, form.rate_value(), valid_on, actor=_me())
+                row = set_rate(form.currency.data, form.rate_value(), valid_on, actor=acting_user())
             except DomainError as exc:
                 db.session.rollback()
                 for message in apply_errors(form, exc):
                     flash(message, "error")
             else:
                 flash(_rate_text(row), "success")
-                db.session.commit()
                 return redirect(url_for("orders.exchange_rates"))
     return render_template("orders/exchange_rates.html", form=form, rates=latest_rates(),
                            rate_amount=_rate_amount, rate_day=_rate_day)

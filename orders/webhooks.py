@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.extensions import db
 from orders.models import Checkout, PaymentStatus, ProcessedWebhook, Refund
 from orders.payments.stripe import WebhookEvent, from_stripe_amount
-from orders.services import _settle_checkout, apply_intent
+from orders.services import apply_intent, settle_checkout
 
 HANDLED = ("payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded")
 
@@ -60,7 +60,7 @@ def handle_event(event: WebhookEvent) -> str:
                                   reason="refunded in Stripe", status="succeeded"))
             order.refunded_idr += take
             missing -= take
-    _settle_checkout(checkout)
+    settle_checkout(checkout)
     if checkout.payment_status == PaymentStatus.PAID and all(
             o.refunded_idr >= o.total_idr for o in checkout.orders):
         checkout.payment_status = PaymentStatus.REFUNDED

@@ -5,7 +5,6 @@ import logging
 
 from flask import Blueprint, jsonify, request
 
-from marketplace.extensions import db
 from orders.payments.stripe import BadSignature, parse_webhook
 from orders.webhooks import handle_event
 
@@ -22,5 +21,4 @@ def stripe_webhook():
         return jsonify({"error": {"code": "bad_signature", "message": "invalid signature",
                                   "fields": {}}}), 400
     outcome = handle_event(event)
-    db.session.commit()
     return jsonify({"received": True, "outcome": outcome})

@@ -10,8 +10,15 @@ def init_app(app):
 
     from marketplace.navigation import NavLink, nav_links
     from orders.cart import price_offers
-    from promotions import (api, models, notify, officer_views, services,  # noqa: F401
-                            trade_views, views)  # (routes register on import)
+    from promotions import (  # noqa: F401
+        api,
+        models,
+        notify,
+        officer_views,
+        services,
+        trade_views,  # (routes register on import)
+        views,
+    )
     from search.documents import document_fields
 
     app.register_blueprint(bp)

@@ -2,18 +2,30 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from catalog.api import _actor, product_json
+from catalog.api import product_json
 from catalog.services import get_store, store_of
 from catalog.validation import MAX_PRICE_IDR, MAX_QTY
-from marketplace.api import (INT32_MAX, api_blueprint, doc, json_body, list_of, login_required_api,
-                             officer_required_api, page_params, paginate, query_param, ref, schema,
-                             text_schema)
+from marketplace.api import (
+    INT32_MAX,
+    api_blueprint,
+    doc,
+    json_body,
+    list_of,
+    login_required_api,
+    officer_required_api,
+    page_params,
+    paginate,
+    query_param,
+    ref,
+    schema,
+    text_schema,
+)
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import isoformat
+from marketplace.web import acting_user
 from orders.serialise import checkout_json
 from promotions import report as reports
 from promotions import services, trade
@@ -111,10 +123,6 @@ schema("EventReport", {"type": "object", "required": [
                                                                     "valid_on": _str}}}})
 
 
-def _lang() -> str:
-    return str(get_locale() or "id")
-
-
 def event_json(event, *, full: bool = True) -> dict:
     body = {"id": event.id, "slug": event.slug, "title": event.title, "title_en": event.title_en,
             "description": event.description, "description_en": event.description_en,
@@ -164,7 +172,7 @@ def slot_json(s: MeetingSlot) -> dict:
 
 
 def _event(slug: str):
-    return services.visible_event(slug, _actor())
+    return services.visible_event(slug, acting_user())
 
 
 @bp.get("/events")
@@ -172,7 +180,7 @@ def _event(slug: str):
      params=[query_param("status", enum=[st.value for st in EventStatus]),
              query_param("kind", enum=[k.value for k in EventKind]), *page_params()])
 def list_events():
-    stmt = services.list_events(_actor(), status=request.args.get("status"), kind=request.args.get("kind"))
+    stmt = services.list_events(acting_user(), status=request.args.get("status"), kind=request.args.get("kind"))
     return jsonify(paginate(stmt, lambda e: event_json(e, full=False)))
 
 
@@ -187,8 +195,7 @@ def get_event(slug: str):
 @doc("Create an event (trade officers)", status=201, auth=True, tags=("promotions",),
      errors=(401, 403, 422), request_body=_event_input, response=ref("Event"))
 def create_event():
-    event = services.create_event(json_body(), actor=_actor())
-    db.session.commit()
+    event = services.create_event(json_body(), actor=acting_user())
     return jsonify(event_json(event)), 201
 
 
@@ -197,8 +204,7 @@ def create_event():
 @doc("Change an event (trade officers)", auth=True, tags=("promotions",), errors=(401, 403, 404, 409, 422),
      request_body=_event_input, response=ref("Event"))
 def update_event(slug: str):
-    event = services.update_event(_event(slug), json_body(), actor=_actor())
-    db.session.commit()
+    event = services.update_event(_event(slug), json_body(), actor=acting_user())
     return jsonify(event_json(event))
 
 
@@ -209,8 +215,7 @@ def update_event(slug: str):
      request_body={"type": "object", "required": ["action"], "properties": {"action": {
          "type": "string", "enum": list(services.MOVES)}}})
 def event_transition(slug: str):
-    event = services.transition_event(_event(slug), json_body().get("action"), actor=_actor())
-    db.session.commit()
+    event = services.transition_event(_event(slug), json_body().get("action"), actor=acting_user())
     return jsonify(event_json(event))
 
 
@@ -221,7 +226,7 @@ def event_transition(slug: str):
      request_body={"type": "object", "required": ["product_ids", "pitch"], "properties": {
          "product_ids": {**_ids, "minItems": 1}, "pitch": text_schema(2000, min_len=10)}})
 def apply(slug: str):
-    actor = _actor()
+    actor = acting_user()
     event = _event(slug)
     store = store_of(actor)
     if store is None:
@@ -229,7 +234,6 @@ def apply(slug: str):
     data = json_body()
     application = services.apply(event, store, product_ids=data.get("product_ids"),
                                  pitch=data.get("pitch"), actor=actor)
-    db.session.commit()
     return jsonify(application_json(application)), 201
 
 
@@ -251,8 +255,8 @@ def event_applications(slug: str):
 @doc("Your store's applications (sellers)", auth=True, tags=("promotions",), errors=(401,),
      response={"type": "array", "items": ref("Application")})
 def my_applications():
-    store = store_of(_actor())
-    rows = services.applications_of_store(store, actor=_actor()) if store else []
+    store = store_of(acting_user())
+    rows = services.applications_of_store(store, actor=acting_user()) if store else []
     return jsonify([application_json(a) for a in rows])
 
 
@@ -269,8 +273,7 @@ def decide(application_id: int):
     data = json_body()
     if not isinstance(data.get("accept"), bool):
         raise ValidationError(fields={"accept": _l("Harus true atau false.")})
-    services.decide(application, accept=data["accept"], reason=data.get("reason"), actor=_actor())
-    db.session.commit()
+    services.decide(application, accept=data["accept"], reason=data.get("reason"), actor=acting_user())
     return jsonify(application_json(application))
 
 
@@ -284,8 +287,7 @@ def invite(slug: str):
     event = _event(slug)
     data = json_body()
     application = services.invite(event, get_store(str(data.get("store_slug") or "")),
-                                  product_ids=data.get("product_ids"), actor=_actor())
-    db.session.commit()
+                                  product_ids=data.get("product_ids"), actor=acting_user())
     return jsonify(application_json(application)), 201
 
 
@@ -314,8 +316,7 @@ def curate(slug: str):
     items = json_body().get("items")
     if not isinstance(items, list):
         raise ValidationError(fields={"items": _l("Harus berupa daftar.")})
-    rows = services.curate(event, items, actor=_actor())
-    db.session.commit()
+    rows = services.curate(event, items, actor=acting_user())
     return jsonify([{"product": product_json(ep.product), "position": ep.position,
                      "featured": ep.featured, "event_price_idr": ep.event_price_idr} for ep in rows])
 
@@ -329,8 +330,7 @@ def curate(slug: str):
          "company": text_schema(160), "country": _country,
          "interests": text_schema(2000, required=False, nullable=True)}})
 def register(slug: str):
-    row = services.register(_event(slug), _actor(), json_body())
-    db.session.commit()
+    row = services.register(_event(slug), acting_user(), json_body())
     return jsonify({"id": row.id, "event": slug, "buyer_type": row.buyer_type, "company": row.company,
                     "country": row.country, "interests": row.interests,
                     "created_at": isoformat(row.created_at)}), 201
@@ -348,8 +348,7 @@ def register(slug: str):
                                                  "DAP", "DPU", "DDP"]},
          "needed_by": {"type": "string", "format": "date"}, "event": {**_slug, "nullable": True}}})
 def create_rfq():
-    rfq = trade.create_rfq(_actor(), json_body())
-    db.session.commit()
+    rfq = trade.create_rfq(acting_user(), json_body())
     return jsonify(rfq_json(rfq)), 201
 
 
@@ -359,7 +358,7 @@ def create_rfq():
      tags=("promotions",), errors=(401,), response=list_of(ref("Rfq")),
      params=[query_param("as", enum=["buyer", "seller"]), *page_params()])
 def list_rfqs():
-    actor = _actor()
+    actor = acting_user()
     if request.args.get("as") == "seller":
         store = store_of(actor)
         if store is None:
@@ -373,7 +372,7 @@ def list_rfqs():
 @doc("A request for quotation with its quotes and messages (its buyer or seller)", auth=True,
      tags=("promotions",), errors=(401, 404), response=ref("Rfq"))
 def get_rfq(rfq_id: int):
-    return jsonify(rfq_json(trade.rfq_for(rfq_id, _actor())))
+    return jsonify(rfq_json(trade.rfq_for(rfq_id, acting_user())))
 
 
 @bp.post("/rfqs/<int:rfq_id>/messages")
@@ -382,9 +381,8 @@ def get_rfq(rfq_id: int):
      errors=(401, 404, 422), response=ref("Rfq"),
      request_body={"type": "object", "required": ["body"], "properties": {"body": text_schema(4000)}})
 def post_message(rfq_id: int):
-    rfq = trade.rfq_for(rfq_id, _actor())
-    trade.post_message(rfq, json_body().get("body"), actor=_actor())
-    db.session.commit()
+    rfq = trade.rfq_for(rfq_id, acting_user())
+    trade.post_message(rfq, json_body().get("body"), actor=acting_user())
     return jsonify(rfq_json(rfq)), 201
 
 
@@ -398,9 +396,8 @@ def post_message(rfq_id: int):
          "lead_time_days": {"type": "integer", "minimum": 0, "maximum": 365},
          "valid_until": {"type": "string", "format": "date"}}})
 def make_quote(rfq_id: int):
-    rfq = trade.rfq_for_seller(rfq_id, _actor())  # someone else's RFQ: 404 before the body
-    quote = trade.make_quote(rfq, json_body(), actor=_actor())
-    db.session.commit()
+    rfq = trade.rfq_for_seller(rfq_id, acting_user())  # someone else's RFQ: 404 before the body
+    quote = trade.make_quote(rfq, json_body(), actor=acting_user())
     return jsonify(quote_json(quote)), 201
 
 
@@ -414,14 +411,13 @@ def make_quote(rfq_id: int):
          "payment_method": {"type": "string", "x-enum-from": "payment_methods"},
          "payment_method_id": {"type": "string", "maxLength": 255, "nullable": True}}})
 def accept_quote(quote_id: int):
-    actor = _actor()
+    actor = acting_user()
     quote = trade.quote_for(quote_id, actor)
     data = json_body()
     checkout = trade.accept_quote(quote, actor=actor,
                                   shipping_address=data.get("shipping_address"),
                                   payment_method=data.get("payment_method"),
                                   payment_method_id=data.get("payment_method_id"))
-    db.session.commit()
     return jsonify(checkout_json(checkout, actor)), 201
 
 
@@ -430,8 +426,7 @@ def accept_quote(quote_id: int):
 @doc("Decline a quote (its buyer)", auth=True, tags=("promotions",), errors=(401, 404, 409),
      response=ref("Quote"))
 def decline_quote(quote_id: int):
-    quote = trade.decline_quote(trade.quote_for(quote_id, _actor()), actor=_actor())
-    db.session.commit()
+    quote = trade.decline_quote(trade.quote_for(quote_id, acting_user()), actor=acting_user())
     return jsonify(quote_json(quote))
 
 
@@ -449,8 +444,7 @@ def list_slots(slug: str):
      request_body={"type": "object", "required": ["starts_at", "ends_at", "store_slug"], "properties": {
          "starts_at": _time, "ends_at": _time, "store_slug": _slug}})
 def create_slot(slug: str):
-    slot = trade.create_slot(_event(slug), json_body(), actor=_actor())
-    db.session.commit()
+    slot = trade.create_slot(_event(slug), json_body(), actor=acting_user())
     return jsonify(slot_json(slot)), 201
 
 
@@ -462,8 +456,7 @@ def book(slot_id: int):
     slot = db.session.get(MeetingSlot, slot_id)
     if slot is None:
         raise NotFound()
-    booking = trade.book_slot(slot, actor=_actor())
-    db.session.commit()
+    booking = trade.book_slot(slot, actor=acting_user())
     return jsonify({"id": booking.id, "slot": slot_json(slot), "status": booking.status,
                     "created_at": isoformat(booking.created_at)}), 201
 
@@ -476,8 +469,7 @@ def cancel_booking(booking_id: int):
     booking = db.session.get(Booking, booking_id)
     if booking is None:
         raise NotFound()
-    trade.cancel_booking(booking, actor=_actor())
-    db.session.commit()
+    trade.cancel_booking(booking, actor=acting_user())
     return jsonify({"id": booking.id, "slot": slot_json(booking.slot), "status": booking.status,
                     "created_at": isoformat(booking.created_at)})
 
@@ -488,7 +480,7 @@ def cancel_booking(booking_id: int):
      errors=(401, 403, 404), response=ref("EventReport"), produces=("application/json", "text/csv"),
      params=[query_param("format", enum=["json", "csv"])])
 def event_report(slug: str):
-    data = reports.event_report(_event(slug), actor=_actor())
+    data = reports.event_report(_event(slug), actor=acting_user())
     if request.args.get("format") == "csv":
         return Response(reports.report_csv(data), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="laporan-{slug}.csv"'})

@@ -13,14 +13,33 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, RadioField,
-                     SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 
 from marketplace.errors import DomainError
 from marketplace.timeutil import as_utc
 from orders.forms import AddressForm, country_choices
-from promotions.models import (INCOTERMS, ApplicationStatus, BuyerType, Event, EventKind,
-                               EventStatus, QuoteStatus, RfqStatus)
+from promotions.models import (
+    INCOTERMS,
+    ApplicationStatus,
+    BuyerType,
+    Event,
+    EventKind,
+    EventStatus,
+    QuoteStatus,
+    RfqStatus,
+)
 
 NUMERIC = {"inputmode": "numeric"}
 LOCAL_TIME = {"type": "datetime-local"}

@@ -3,7 +3,6 @@ meeting slots and the report.
 """
 from __future__ import annotations
 
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -11,10 +10,20 @@ from catalog import services as catalog_services
 from marketplace.auth import officer_required
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.web import acting_user, current_lang, flash_errors
 from promotions import bp, services, trade
 from promotions import report as reports
-from promotions.forms import (STATUS_LABELS, CurateForm, DecisionForm, EventForm,
-                              InviteForm, SlotForm, TransitionForm, curate_form_data, event_form_data)
+from promotions.forms import (
+    STATUS_LABELS,
+    CurateForm,
+    DecisionForm,
+    EventForm,
+    InviteForm,
+    SlotForm,
+    TransitionForm,
+    curate_form_data,
+    event_form_data,
+)
 from promotions.models import EventStatus
 
 PER_PAGE = 20
@@ -22,27 +31,26 @@ LIST_LIMIT = 100
 REGISTRATION_OPEN = (EventStatus.OPEN, EventStatus.PUBLISHED, EventStatus.LIVE)
 TRADE_OPEN = (EventStatus.PUBLISHED, EventStatus.LIVE)
 INVITE_OPEN = (EventStatus.DRAFT, EventStatus.OPEN, EventStatus.CURATION)
-from promotions.views import _failed, _flash_conflict, _lang, _me
 
 
 # --- officer pages ----------------------------------------------------------------------------
 
 def _officer_event(slug: str):
-    return services.visible_event(slug, _me())
+    return services.visible_event(slug, acting_user())
 
 
 @bp.get("/petugas/acara")
 @officer_required
 def manage_events():
     """Every event, drafts included, with its status and counts."""
-    rows = db.session.scalars(services.list_events(_me()).limit(200)).all()
+    rows = db.session.scalars(services.list_events(acting_user()).limit(200)).all()
     return render_template("promotions/manage_events.html", events=rows,
                            counts=services.event_counts([e.id for e in rows]))
 
 
 def _event_form(event=None) -> EventForm:
     form = EventForm(data=event_form_data(event)) if event is not None else EventForm()
-    form.set_category_choices(catalog_services.category_tree(), _lang())
+    form.set_category_choices(catalog_services.category_tree(), current_lang())
     return form
 
 
@@ -53,11 +61,10 @@ def event_new():
     form = _event_form()
     if form.validate_on_submit():
         try:
-            event = services.create_event(form.service_data(), actor=_me())
+            event = services.create_event(form.service_data(), actor=acting_user())
         except DomainError as exc:
-            _failed(form, exc)
+            flash_errors(exc, form)
         else:
-            db.session.commit()
             flash(_("Acara %(title)s tersimpan sebagai draf.", title=event.title), "success")
             return redirect(url_for("promotions.event_manage", slug=event.slug))
     return render_template("promotions/event_form.html", form=form, event=None)
@@ -71,18 +78,17 @@ def event_edit(slug: str):
     form = _event_form(event)
     if form.validate_on_submit():
         try:
-            services.update_event(event, form.service_data(), actor=_me())
+            services.update_event(event, form.service_data(), actor=acting_user())
         except DomainError as exc:
-            _failed(form, exc)
+            flash_errors(exc, form)
         else:
-            db.session.commit()
             flash(_("Perubahan acara tersimpan."), "success")
             return redirect(url_for("promotions.event_manage", slug=slug))
     return render_template("promotions/event_form.html", form=form, event=event)
 
 
 def _render_manage(event, *, curate_form=None, slot_form=None, status: int = 200):
-    me = _me()
+    me = acting_user()
     showcase = services.event_products(event)
     exhibitors = services.exhibitors(event)
     invite_store, invite_form = None, None
@@ -90,7 +96,7 @@ def _render_manage(event, *, curate_form=None, slot_form=None, status: int = 200
         invite_store = catalog_services.get_store(request.args["undang"])
         invite_form = InviteForm(formdata=None, store_slug=invite_store.slug)
         invite_form.set_products(db.session.scalars(
-            catalog_services.active_products(store=invite_store)).all(), _lang())
+            catalog_services.active_products(store=invite_store)).all(), current_lang())
     if slot_form is None:
         slot_form = SlotForm(formdata=None)
     slot_form.set_stores(exhibitors)
@@ -122,11 +128,10 @@ def event_transition(slug: str):
     form = TransitionForm()
     if form.validate_on_submit():
         try:
-            services.transition_event(event, form.action.data, actor=_me())
+            services.transition_event(event, form.action.data, actor=acting_user())
         except DomainError as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
         else:
-            db.session.commit()
             flash(_("Status acara sekarang: %(status)s.", status=STATUS_LABELS[event.status]), "success")
     return redirect(url_for("promotions.event_manage", slug=slug))
 
@@ -136,7 +141,7 @@ def event_transition(slug: str):
 def event_decide(slug: str, application_id: int):
     """Accept or reject (with a reason) one application."""
     event = _officer_event(slug)
-    application = next((a for a in services.applications_of_event(event, actor=_me())
+    application = next((a for a in services.applications_of_event(event, actor=acting_user())
                         if a.id == application_id), None)
     if application is None:
         raise NotFound()
@@ -146,11 +151,10 @@ def event_decide(slug: str, application_id: int):
             abort(400)
         try:
             services.decide(application, accept=form.decision.data == "accept",
-                            reason=form.reason.data, actor=_me())
+                            reason=form.reason.data, actor=acting_user())
         except DomainError as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
         else:
-            db.session.commit()
             if application.status == "accepted":
                 flash(_("%(store)s diterima sebagai peserta.", store=application.store.name), "success")
             else:
@@ -167,12 +171,11 @@ def event_invite(slug: str):
     if form.validate_on_submit():
         store = catalog_services.get_store(form.store_slug.data or "")
         try:
-            services.invite(event, store, product_ids=list(form.product_ids.data or []), actor=_me())
+            services.invite(event, store, product_ids=list(form.product_ids.data or []), actor=acting_user())
         except DomainError as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
             return redirect(url_for("promotions.event_manage", slug=slug, undang=store.slug,
                                     _anchor="undang"))
-        db.session.commit()
         flash(_("%(store)s diundang menjadi peserta.", store=store.name), "success")
     return redirect(url_for("promotions.event_manage", slug=slug, _anchor="pendaftar"))
 
@@ -185,13 +188,12 @@ def event_curate(slug: str):
     form = CurateForm()
     if form.validate_on_submit():
         try:
-            services.curate(event, form.service_items(), actor=_me())
+            services.curate(event, form.service_items(), actor=acting_user())
         except DomainError as exc:
             db.session.rollback()
             for message in form.apply_errors(exc):
                 flash(message, "error")
             return _render_manage(event, curate_form=form)
-        db.session.commit()
         flash(_("Etalase acara tersimpan."), "success")
     return redirect(url_for("promotions.event_manage", slug=slug, _anchor="etalase"))
 
@@ -204,14 +206,13 @@ def event_slot_new(slug: str):
     form = SlotForm()
     if form.validate_on_submit():
         try:
-            trade.create_slot(event, form.service_data(), actor=_me())
+            trade.create_slot(event, form.service_data(), actor=acting_user())
         except ValidationError as exc:
-            _failed(form, exc)
+            flash_errors(exc, form)
             return _render_manage(event, slot_form=form)
         except Conflict as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
         else:
-            db.session.commit()
             flash(_("Jadwal pertemuan ditambahkan."), "success")
     return redirect(url_for("promotions.event_manage", slug=slug, _anchor="pertemuan"))
 
@@ -222,7 +223,7 @@ def event_report(slug: str):
     """What the event produced: exhibitors, buyers by country, the RFQ funnel, the value."""
     event = _officer_event(slug)
     return render_template("promotions/report.html", event=event,
-                           report=reports.event_report(event, actor=_me()))
+                           report=reports.event_report(event, actor=acting_user()))
 
 
 @bp.get("/petugas/acara/<slug>/laporan.csv")
@@ -230,6 +231,6 @@ def event_report(slug: str):
 def event_report_csv(slug: str):
     """The report as CSV, for spreadsheets."""
     event = _officer_event(slug)
-    body = reports.report_csv(reports.event_report(event, actor=_me()))
+    body = reports.report_csv(reports.event_report(event, actor=acting_user()))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="laporan-{event.slug}.csv"'})

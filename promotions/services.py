@@ -19,8 +19,18 @@ from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import as_utc, utcnow
-from promotions.models import (Application, ApplicationProduct, ApplicationStatus, BuyerType, Event,
-                               EventHistory, EventKind, EventProduct, EventStatus as S, Registration)
+from promotions.models import (
+    Application,
+    ApplicationProduct,
+    ApplicationStatus,
+    BuyerType,
+    Event,
+    EventHistory,
+    EventKind,
+    EventProduct,
+    Registration,
+)
+from promotions.models import EventStatus as S
 
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -53,7 +63,7 @@ def require_officer(actor: User | None) -> None:
         raise Forbidden()
 
 
-def _parse_time(value, tz: ZoneInfo, name: str, errors: dict) -> datetime | None:
+def parse_time(value, tz: ZoneInfo, name: str, errors: dict) -> datetime | None:
     """An ISO 8601 time; without an offset it is read in the event's own zone."""
     if value in (None, ""):
         errors[name] = _l("Wajib diisi.")
@@ -105,10 +115,10 @@ def _clean_event(data: dict, *, partial: bool, current: Event | None = None) -> 
         tz = ZoneInfo("Asia/Jakarta")
     for name in ("starts_at", "ends_at"):
         if not partial or name in data:
-            clean[name] = _parse_time(data.get(name), tz, name, errors)
+            clean[name] = parse_time(data.get(name), tz, name, errors)
     if not partial or "application_deadline" in data:
         if data.get("application_deadline"):
-            clean["application_deadline"] = _parse_time(data["application_deadline"], tz,
+            clean["application_deadline"] = parse_time(data["application_deadline"], tz,
                                                         "application_deadline", errors)
         else:
             clean["application_deadline"] = None

@@ -14,11 +14,23 @@ from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import as_utc, utcnow
-from promotions.models import (INCOTERMS, Application, ApplicationStatus, Booking, Event,
-                               EventStatus, MeetingSlot, Quote, QuoteStatus, Registration, Rfq,
-                               RfqMessage, RfqStatus)
+from promotions.models import (
+    INCOTERMS,
+    Application,
+    ApplicationStatus,
+    Booking,
+    Event,
+    EventStatus,
+    MeetingSlot,
+    Quote,
+    QuoteStatus,
+    Registration,
+    Rfq,
+    RfqMessage,
+    RfqStatus,
+)
 from promotions.notify import notify_user
-from promotions.services import COUNTRY, _parse_time, registration_of, require_officer
+from promotions.services import COUNTRY, parse_time, registration_of, require_officer
 
 
 def _date(value, name: str, errors: dict) -> date | None:
@@ -217,8 +229,8 @@ def create_slot(event: Event, data: dict, *, actor: User) -> MeetingSlot:
         raise Conflict(_l("Jadwal pertemuan dibuat setelah kurasi."), code="invalid_transition")
     errors: dict = {}
     tz = ZoneInfo(event.timezone)
-    starts = _parse_time(data.get("starts_at"), tz, "starts_at", errors)
-    ends = _parse_time(data.get("ends_at"), tz, "ends_at", errors)
+    starts = parse_time(data.get("starts_at"), tz, "starts_at", errors)
+    ends = parse_time(data.get("ends_at"), tz, "ends_at", errors)
     store = db.session.scalar(sa.select(Store).where(Store.slug == str(data.get("store_slug") or "")))
     if store is None:
         errors["store_slug"] = _l("Toko tidak ditemukan.")

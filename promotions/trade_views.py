@@ -3,7 +3,6 @@ accepting (into an order) and declining.
 """
 from __future__ import annotations
 
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,9 +13,9 @@ from catalog.models import Province, Regency
 from marketplace.errors import Conflict, DomainError, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
+from marketplace.web import acting_user, current_lang, flash_errors
 from promotions import bp, services, trade
-from promotions.forms import (AcceptQuoteForm, ActionForm, MessageForm, QuoteForm,
-                              RfqForm)
+from promotions.forms import AcceptQuoteForm, ActionForm, MessageForm, QuoteForm, RfqForm
 from promotions.models import EventStatus, Quote, QuoteStatus, RfqStatus
 
 PER_PAGE = 20
@@ -24,7 +23,6 @@ LIST_LIMIT = 100
 REGISTRATION_OPEN = (EventStatus.OPEN, EventStatus.PUBLISHED, EventStatus.LIVE)
 TRADE_OPEN = (EventStatus.PUBLISHED, EventStatus.LIVE)
 INVITE_OPEN = (EventStatus.DRAFT, EventStatus.OPEN, EventStatus.CURATION)
-from promotions.views import _failed, _flash_conflict, _lang, _me
 
 
 # --- requests for quotation -------------------------------------------------------------------
@@ -33,9 +31,9 @@ from promotions.views import _failed, _flash_conflict, _lang, _me
 @login_required
 def rfq_new():
     """A buyer asks the product's seller for a quotation, within an event or not."""
-    me = _me()
+    me = acting_user()
     form = RfqForm()
-    form.set_choices(_lang())
+    form.set_choices(current_lang())
     if request.method == "GET":
         form.product_id.data = request.args.get("product", "")
         form.event.data = request.args.get("event", "")
@@ -52,13 +50,12 @@ def rfq_new():
         try:
             rfq = trade.create_rfq(me, form.service_data())
         except ValidationError as exc:
-            _failed(form, exc)
+            flash_errors(exc, form)
         except DomainError as exc:  # not registered for the event (403), or one's own product
-            _flash_conflict(exc)
+            flash_errors(exc)
             if event is not None:
                 return redirect(url_for("promotions.event_page", slug=event.slug, _anchor="daftar"))
         else:
-            db.session.commit()
             flash(_("Permintaan penawaran terkirim ke %(store)s.", store=product.store.name), "success")
             return redirect(url_for("promotions.rfq_page", rfq_id=rfq.id))
     return render_template("promotions/rfq_new.html", form=form, product=product, event=event)
@@ -68,7 +65,7 @@ def rfq_new():
 @login_required
 def rfqs():
     """My requests for quotation as a buyer, and my store's as a seller."""
-    me = _me()
+    me = acting_user()
     store = catalog_services.store_of(me)
     sent = db.session.scalars(trade.rfqs_of_buyer(me).limit(LIST_LIMIT)).all()
     received = db.session.scalars(trade.rfqs_of_store(store, actor=me).limit(LIST_LIMIT)).all() \
@@ -77,13 +74,13 @@ def rfqs():
 
 
 def _render_rfq(rfq, *, message_form=None, quote_form=None, accept_form=None):
-    me = _me()
+    me = acting_user()
     is_buyer, is_seller = rfq.buyer_id == me.id, rfq.store.owner_id == me.id
     offered = next((q for q in rfq.quotes if q.status == QuoteStatus.OFFERED), None)
     accept_form = accept_form or AcceptQuoteForm(formdata=None, name=me.name,
                                                  country=rfq.destination_country)
     accept_form.set_choices(
-        lang=_lang(), provinces=db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
+        lang=current_lang(), provinces=db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
         regencies=db.session.scalars(sa.select(Regency).order_by(Regency.name)).all())
     return render_template(
         "promotions/rfq.html", rfq=rfq, is_buyer=is_buyer, is_seller=is_seller, offered=offered,
@@ -97,22 +94,21 @@ def _render_rfq(rfq, *, message_form=None, quote_form=None, accept_form=None):
 @login_required
 def rfq_page(rfq_id: int):
     """An RFQ for its buyer and seller: the request, the thread, the quotes and what to do next."""
-    return _render_rfq(trade.rfq_for(rfq_id, _me()))
+    return _render_rfq(trade.rfq_for(rfq_id, acting_user()))
 
 
 @bp.post("/rfq/<int:rfq_id>/pesan")
 @login_required
 def rfq_message(rfq_id: int):
     """Add a message to the RFQ's thread."""
-    rfq = trade.rfq_for(rfq_id, _me())
+    rfq = trade.rfq_for(rfq_id, acting_user())
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            trade.post_message(rfq, form.body.data, actor=_me())
+            trade.post_message(rfq, form.body.data, actor=acting_user())
         except ValidationError as exc:
-            _failed(form, exc)
+            flash_errors(exc, form)
             return _render_rfq(rfq, message_form=form)
-        db.session.commit()
     return redirect(url_for("promotions.rfq_page", rfq_id=rfq_id, _anchor="pesan"))
 
 
@@ -120,24 +116,23 @@ def rfq_message(rfq_id: int):
 @login_required
 def rfq_quote(rfq_id: int):
     """The seller answers with a quote (a newer quote replaces the one on offer)."""
-    rfq = trade.rfq_for(rfq_id, _me())
+    rfq = trade.rfq_for(rfq_id, acting_user())
     form = QuoteForm()
     if form.validate_on_submit():
         try:
-            trade.make_quote(rfq, form.service_data(), actor=_me())
+            trade.make_quote(rfq, form.service_data(), actor=acting_user())
         except ValidationError as exc:
-            _failed(form, exc)
+            flash_errors(exc, form)
             return _render_rfq(rfq, quote_form=form)
         except Conflict as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
         else:
-            db.session.commit()
             flash(_("Penawaran terkirim ke pembeli."), "success")
     return redirect(url_for("promotions.rfq_page", rfq_id=rfq_id))
 
 
 def _quote(quote_id: int) -> Quote:
-    return trade.quote_for(quote_id, _me())
+    return trade.quote_for(quote_id, acting_user())
 
 
 @bp.post("/penawaran/<int:quote_id>/terima")
@@ -148,17 +143,16 @@ def quote_accept(quote_id: int):
     form = AcceptQuoteForm()
     if form.validate_on_submit():
         try:
-            trade.accept_quote(quote, actor=_me(), shipping_address=form.address(),
+            trade.accept_quote(quote, actor=acting_user(), shipping_address=form.address(),
                                payment_method="bank_transfer")
         except ValidationError as exc:
             db.session.rollback()
             for message in form.apply_errors(exc):
                 flash(message, "error")
-            return _render_rfq(trade.rfq_for(quote.rfq_id, _me()), accept_form=form)
+            return _render_rfq(trade.rfq_for(quote.rfq_id, acting_user()), accept_form=form)
         except Conflict as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
         else:
-            db.session.commit()
             flash(_("Penawaran diterima. Pesanan dibuat; silakan transfer sesuai petunjuk."), "success")
             return redirect(f"/pesanan/{quote.order_id}")
     return redirect(url_for("promotions.rfq_page", rfq_id=quote.rfq_id))
@@ -171,10 +165,9 @@ def quote_decline(quote_id: int):
     quote = _quote(quote_id)
     if ActionForm().validate_on_submit():
         try:
-            trade.decline_quote(quote, actor=_me())
+            trade.decline_quote(quote, actor=acting_user())
         except Conflict as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
         else:
-            db.session.commit()
             flash(_("Penawaran ditolak."), "info")
     return redirect(url_for("promotions.rfq_page", rfq_id=quote.rfq_id))

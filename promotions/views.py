@@ -18,20 +18,32 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
 
 from catalog import services as catalog_services
+from catalog.access import store_required
 from catalog.images import image_url
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import as_utc, isoformat, utcnow
-from marketplace.web import safe_next
+from marketplace.web import acting_user, current_lang, flash_errors, safe_next
 from promotions import bp, services, trade
-from promotions.forms import (APPLICATION_LABELS, BUYER_TYPE_LABELS, KIND_LABELS, MOVE_LABELS,
-                              QUOTE_LABELS, RFQ_LABELS, STATUS_LABELS, ActionForm, ApplyForm,
-                              RegistrationForm, apply_errors, zone_label)
+from promotions.forms import (
+    APPLICATION_LABELS,
+    BUYER_TYPE_LABELS,
+    KIND_LABELS,
+    MOVE_LABELS,
+    QUOTE_LABELS,
+    RFQ_LABELS,
+    STATUS_LABELS,
+    ActionForm,
+    ApplyForm,
+    RegistrationForm,
+    zone_label,
+)
 from promotions.models import Booking, EventStatus, MeetingSlot
 
 PER_PAGE = 20
@@ -43,39 +55,17 @@ INVITE_OPEN = (EventStatus.DRAFT, EventStatus.OPEN, EventStatus.CURATION)
 
 # --- helpers ----------------------------------------------------------------------------------
 
-def _me():
-    """The signed-in user as a real model object (services compare and store it), or None."""
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def _lang() -> str:
-    return str(get_locale() or "id")
-
-
-def _failed(form, exc: DomainError) -> None:
-    """Roll back; put field errors under the form's fields and flash the rest."""
-    db.session.rollback()
-    for message in apply_errors(form, exc) if form is not None else [exc.message]:
-        flash(message, "error")
-
-
-def _flash_conflict(exc: DomainError) -> None:
-    db.session.rollback()
-    for message in (list(exc.fields.values()) or [exc.message]):
-        flash(message, "error")
-
-
 def _when(value, zone: str) -> str:
     """A moment in `zone`, e.g. "Kamis, 10 Des 2026 09.00 WIB"."""
     local = as_utc(value).astimezone(ZoneInfo(zone))
-    lang = _lang()
+    lang = current_lang()
     return "%s %s %s" % (format_date(local, "EEE, d MMM y", locale=lang),
                          format_time(local, "short", locale=lang), zone_label(zone))
 
 
 def _clock(value, zone: str) -> str:
     """Just the time of day in `zone`, e.g. "10.30"."""
-    return format_time(as_utc(value).astimezone(ZoneInfo(zone)), "short", locale=_lang())
+    return format_time(as_utc(value).astimezone(ZoneInfo(zone)), "short", locale=current_lang())
 
 
 def _viewer_zone() -> str:
@@ -98,7 +88,7 @@ def _countdown(event) -> dict:
 
 @bp.context_processor
 def _promotion_helpers():
-    lang = _lang()
+    lang = current_lang()
     territories = Locale.parse(lang).territories
 
     def country_name(code: str) -> str:
@@ -135,19 +125,19 @@ def events():
     status = status if status in services.PUBLIC else None
     stmt = services.list_events(None, status=status, kind=kind)
     page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
-    store = catalog_services.store_of(_me()) if _me() else None
+    store = catalog_services.store_of(acting_user()) if acting_user() else None
     return render_template("promotions/events.html", page=page, kind=kind, status=status,
                            public_statuses=[s for s in STATUS_LABELS if s in services.PUBLIC],
                            store=store)
 
 
 def _render_event(event, reg_form: RegistrationForm | None = None, status: int = 200):
-    me = _me()
+    me = acting_user()
     registration = services.registration_of(event, me) if me else None
     store = catalog_services.store_of(me) if me else None
     if reg_form is None:
         reg_form = RegistrationForm(formdata=None)
-    reg_form.set_choices(_lang())
+    reg_form.set_choices(current_lang())
     slots = trade.slots_of(event)
     mine = {}
     if me is not None:
@@ -155,7 +145,7 @@ def _render_event(event, reg_form: RegistrationForm | None = None, status: int =
             Booking.buyer_id == me.id, Booking.status == "booked",
             Booking.slot_id.in_([s.id for s in slots])))} if slots else {}
     return render_template(
-        "promotions/event.html", event=event, lang=_lang(),
+        "promotions/event.html", event=event, lang=current_lang(),
         exhibitors=services.exhibitors(event), showcase=services.event_products(event),
         prices_valid=services.event_prices_valid(event), registration=registration,
         reg_form=reg_form, store=store,
@@ -169,32 +159,31 @@ def _render_event(event, reg_form: RegistrationForm | None = None, status: int =
 def event_page(slug: str):
     """An event: what, when (in its own zone and the viewer's), where, who exhibits, the
     showcase with event prices, registration, meetings and the search within the event."""
-    return _render_event(services.visible_event(slug, _me()))
+    return _render_event(services.visible_event(slug, acting_user()))
 
 
 @bp.post("/acara/<slug>/daftar")
 @login_required
 def register(slug: str):
     """A buyer registers for the event (domestic or export, company, country)."""
-    me = _me()
+    me = acting_user()
     event = services.visible_event(slug, me)
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
             services.register(event, me, form.service_data())
         except ValidationError as exc:
-            _failed(form, exc)
+            flash_errors(exc, form)
             return _render_event(event, reg_form=form)
         except Conflict as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
         else:
-            db.session.commit()
             flash(_("Anda terdaftar sebagai pembeli di acara ini."), "success")
     return redirect(url_for("promotions.event_page", slug=slug, _anchor="daftar"))
 
 
 def _event_slot(slug: str, slot_id: int):
-    event = services.visible_event(slug, _me())
+    event = services.visible_event(slug, acting_user())
     slot = db.session.get(MeetingSlot, slot_id)
     if slot is None or slot.event_id != event.id:
         raise NotFound()
@@ -208,11 +197,10 @@ def book_slot(slug: str, slot_id: int):
     _event, slot = _event_slot(slug, slot_id)
     if ActionForm().validate_on_submit():
         try:
-            trade.book_slot(slot, actor=_me())
+            trade.book_slot(slot, actor=acting_user())
         except Conflict as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
         else:
-            db.session.commit()
             flash(_("Pertemuan dipesan."), "success")
     return redirect(url_for("promotions.event_page", slug=slug, _anchor="pertemuan"))
 
@@ -221,18 +209,17 @@ def book_slot(slug: str, slot_id: int):
 @login_required
 def cancel_booking(slug: str, booking_id: int):
     """The buyer, the exhibitor or an officer cancels a booking."""
-    event = services.visible_event(slug, _me())
+    event = services.visible_event(slug, acting_user())
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.slot.event_id != event.id:
         raise NotFound()
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            trade.cancel_booking(booking, actor=_me())
+            trade.cancel_booking(booking, actor=acting_user())
         except Conflict as exc:
-            _flash_conflict(exc)
+            flash_errors(exc)
         else:
-            db.session.commit()
             flash(_("Pemesanan pertemuan dibatalkan."), "success")
     fallback = url_for("promotions.event_page", slug=slug, _anchor="pertemuan")
     return redirect(safe_next(form.next.data, fallback))
@@ -240,47 +227,37 @@ def cancel_booking(slug: str, booking_id: int):
 
 # --- seller pages -----------------------------------------------------------------------------
 
-def _my_store():
-    store = catalog_services.store_of(_me())
-    if store is None:
-        flash(_("Buka toko terlebih dahulu untuk ikut pameran."), "info")
-    return store
+#: Seller pages of events: without a store, say why and go to "open a store".
+exhibitor_required = store_required(message=_l("Buka toko terlebih dahulu untuk ikut pameran."))
 
 
 @bp.route("/acara/<slug>/daftar-peserta", methods=["GET", "POST"])
-@login_required
-def apply(slug: str):
+@exhibitor_required
+def apply(slug: str, store):
     """A seller applies to exhibit with some of the store's active products and a pitch."""
-    me = _me()
+    me = acting_user()
     event = services.visible_event(slug, me)
-    store = _my_store()
-    if store is None:
-        return redirect(url_for("catalog.store_new"))
     products = db.session.scalars(catalog_services.active_products(store=store)).all()
     form = ApplyForm()
-    form.set_products(products, _lang())
+    form.set_products(products, current_lang())
     existing = services.application_of(event, store)
     if existing is None and form.validate_on_submit():
         try:
             services.apply(event, store, product_ids=list(form.product_ids.data or []),
                            pitch=form.pitch.data, actor=me)
         except DomainError as exc:
-            _failed(form, exc)
+            flash_errors(exc, form)
         else:
-            db.session.commit()
             flash(_("Pendaftaran toko Anda ke %(event)s terkirim. Petugas akan memeriksanya.",
-                    event=event.display_title(_lang())), "success")
+                    event=event.display_title(current_lang())), "success")
             return redirect(url_for("promotions.my_applications"))
     return render_template("promotions/apply.html", event=event, store=store, form=form,
                            products=products, existing=existing)
 
 
 @bp.get("/jual/acara")
-@login_required
-def my_applications():
+@exhibitor_required
+def my_applications(store):
     """The store's applications and invitations, with their status and the officer's reason."""
-    store = _my_store()
-    if store is None:
-        return redirect(url_for("catalog.store_new"))
     return render_template("promotions/my_applications.html", store=store,
-                           applications=services.applications_of_store(store, actor=_me()))
+                           applications=services.applications_of_store(store, actor=acting_user()))
