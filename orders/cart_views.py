@@ -15,6 +15,7 @@ from flask_login import login_required
 from catalog.models import Product, Province, Regency
 from marketplace.errors import Conflict, DomainError, ValidationError
 from marketplace.extensions import db
+from marketplace.forms import apply_errors
 from marketplace.web import acting_user, current_lang, flash_errors
 from orders import bp, services
 from orders.cart import bag_for, build_cart, set_quantity
@@ -128,7 +129,7 @@ def checkout():
         try:
             address = clean_address(form.address())
         except ValidationError as exc:
-            messages += form.apply_errors(exc)
+            messages += apply_errors(form, exc)
         card = form.payment_method.data == PaymentMethod.CARD
         if "place" in request.form and address is not None:
             if card and not form.payment_method_id.data:
@@ -149,7 +150,7 @@ def checkout():
                     problem = exc.message
                 except DomainError as exc:
                     db.session.rollback()
-                    messages += form.apply_errors(exc)
+                    messages += apply_errors(form, exc)
                 else:
                     return redirect(url_for("orders.checkout_done", checkout_id=placed.id))
         form.payment_method_id.data = ""  # a declined or unused id is never sent twice

@@ -4,7 +4,7 @@ proofs, refunds, shipping rates, exchange rates and the display currency.
 As in catalog/forms.py, forms only parse the request and carry the CSRF token: every field is
 plain text, a select or a file, with no validators of its own. The rules live in the services
 (orders.cart, orders.checkout, orders.state, orders.services, orders.shipping, marketplace.money),
-whose ValidationError fields are mapped back onto these fields by `apply_errors`.
+whose ValidationError fields are mapped back onto these fields by `marketplace.forms.apply_errors`.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
-from marketplace.errors import DomainError
+from marketplace.forms import default_field_for_error
 from marketplace.money import DISPLAY_CURRENCIES
 from orders.models import PaymentMethod, ShippingZone
 
@@ -110,22 +110,12 @@ class AddressForm(FlaskForm):
             data.update(province=self.province.data, regency=self.regency.data)
         return data
 
-    def apply_errors(self, exc: DomainError) -> list:
-        """Put `shipping_address.<key>` (and other field) errors under their fields; return the
-        rest for the page to show."""
-        leftover = []
+    def field_for_error(self, key: str):
+        """`shipping_address.<key>` (and plain) errors go under their fields; abroad, the
+        province and regency keys are the free-text region and city fields."""
         names = {"province": "region", "regency": "city"} if self.abroad else {}
-        for key, message in exc.fields.items():
-            name = key.removeprefix("shipping_address.")
-            field = self._fields.get(names.get(name, name))
-            if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-                leftover.append(message)
-            else:
-                field.errors = list(field.errors) + [message]
-        if not exc.fields:
-            leftover.append(exc.message)
-        return leftover
-
+        name = key.removeprefix("shipping_address.")
+        return default_field_for_error(self, names.get(name, name))
 
 class CheckoutForm(AddressForm):
     """The shipping address and the payment method."""
@@ -215,17 +205,9 @@ class ShippingRatesForm(FlaskForm):
         return {zone.value: (parse_rupiah(self[f"first_{zone}"].data),
                              parse_rupiah(self[f"next_{zone}"].data)) for zone in ShippingZone}
 
-    def apply_errors(self, exc: DomainError) -> list:
-        leftover = []
-        for zone, message in exc.fields.items():
-            if f"first_{zone}" in self._fields:
-                self[f"first_{zone}"].errors = [message]
-            else:
-                leftover.append(message)
-        if not exc.fields:
-            leftover.append(exc.message)
-        return leftover
-
+    def field_for_error(self, key: str):
+        """A zone's error goes under its first-kilogram field."""
+        return self._fields.get(f"first_{key}")
 
 for _zone in ShippingZone:
     setattr(ShippingRatesForm, f"first_{_zone}", StringField(_l("Kilogram pertama (Rp)"), render_kw=NUMERIC))
@@ -259,16 +241,3 @@ class CurrencyForm(FlaskForm):
     next = HiddenField()
 
 
-def apply_errors(form: FlaskForm, exc: DomainError) -> list:
-    """Put a service error's field messages under the matching form fields; return the rest
-    (or the error's own message when it names no field) for the page to flash."""
-    leftover = []
-    for name, message in exc.fields.items():
-        field = form._fields.get(name)
-        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-            leftover.append(message)
-        else:
-            field.errors = list(field.errors) + [message]
-    if not exc.fields:
-        leftover.append(exc.message)
-    return leftover

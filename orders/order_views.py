@@ -10,10 +10,11 @@ from flask_login import login_required
 from catalog.access import store_required
 from marketplace.errors import DomainError, ValidationError
 from marketplace.extensions import db
+from marketplace.forms import apply_errors
 from marketplace.i18n import rupiah
 from marketplace.web import acting_user, flash_errors, paginate, safe_next
 from orders import bp, services, state
-from orders.forms import ConfirmTransferForm, OrderActionForm, RefundForm, TransferProofForm, apply_errors, parse_rupiah
+from orders.forms import ConfirmTransferForm, OrderActionForm, RefundForm, TransferProofForm, parse_rupiah
 from orders.models import OrderStatus, PaymentMethod
 from orders.views import ACTION_DONE, PER_PAGE
 

@@ -29,12 +29,13 @@ from catalog.models import Province, Regency
 from marketplace.auth import admin_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import apply_errors
 from marketplace.i18n import rupiah
 from marketplace.money import DISPLAY_CURRENCIES, current_rate, format_foreign, latest_rates, set_rate
 from marketplace.web import acting_user, current_lang, paginate, safe_next
 from orders import bp, notifications, services, state
 from orders.cart import bag_for
-from orders.forms import ACTION_LABELS, ZONE_LABELS, CurrencyForm, ExchangeRateForm, ShippingRatesForm, apply_errors
+from orders.forms import ACTION_LABELS, ZONE_LABELS, CurrencyForm, ExchangeRateForm, ShippingRatesForm
 from orders.shipping import rates_for, set_rates
 
 PER_PAGE = 20
@@ -145,7 +146,7 @@ def shipping_rates(store):
             set_rates(store, form.rates(), actor=me)
         except DomainError as exc:
             db.session.rollback()
-            for message in form.apply_errors(exc):
+            for message in apply_errors(form, exc):
                 flash(message, "error")
         else:
             flash(_("Tarif ongkos kirim tersimpan."), "success")

@@ -4,7 +4,7 @@ registrations, requests for quotation, quotes and accepting a quote.
 As in catalog/forms.py and orders/forms.py, forms only parse the request and carry the CSRF
 token: every field is plain text, a select or a checkbox, with no validators of its own. The
 rules live in promotions.services and promotions.trade, whose ValidationError fields are mapped
-back onto these fields by `apply_errors`.
+back onto these fields by `marketplace.forms.apply_errors`.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from marketplace.errors import DomainError
+from marketplace.forms import default_field_for_error
 from marketplace.timeutil import as_utc
 from orders.forms import AddressForm, country_choices
 from promotions.models import (
@@ -225,22 +225,14 @@ class CurateForm(FlaskForm):
             items.append(item)
         return items
 
-    def apply_errors(self, exc: DomainError) -> list:
-        """`items.<n>.<field>` and `items.<n>` errors under the row's fields; the rest returned."""
-        leftover = []
-        for key, message in exc.fields.items():
-            parts = key.split(".")
-            if parts[0] == "items" and len(parts) >= 2 and parts[1].isdigit() \
-                    and int(parts[1]) < len(self.items):
-                row = self.items[int(parts[1])]
-                field = row[parts[2]] if len(parts) == 3 and parts[2] in row._fields else row.position
-                field.errors = list(field.errors) + [message]
-            else:
-                leftover.append(message)
-        if not exc.fields:
-            leftover.append(exc.message)
-        return leftover
-
+    def field_for_error(self, key: str):
+        """`items.<n>.<field>` and `items.<n>` errors go under the row's fields."""
+        parts = key.split(".")
+        if parts[0] == "items" and len(parts) >= 2 and parts[1].isdigit() \
+                and int(parts[1]) < len(self.items):
+            row = self.items[int(parts[1])]
+            return row[parts[2]] if len(parts) == 3 and parts[2] in row._fields else row.position
+        return default_field_for_error(self, key)
 
 def curate_form_data(rows) -> dict:
     """The curated products (EventProduct rows) in the shape CurateForm shows them."""
@@ -337,16 +329,3 @@ class AcceptQuoteForm(AddressForm):
         self.set_address_choices(lang=lang, provinces=provinces, regencies=regencies)
 
 
-def apply_errors(form: FlaskForm, exc: DomainError) -> list:
-    """Put a service error's field messages under the matching form fields; return the rest
-    (or the error's own message when it names no field) for the page to flash."""
-    leftover = []
-    for name, message in exc.fields.items():
-        field = form._fields.get(name)
-        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-            leftover.append(message)
-        else:
-            field.errors = list(field.errors) + [message]
-    if not exc.fields:
-        leftover.append(exc.message)
-    return leftover

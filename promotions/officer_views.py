@@ -10,6 +10,7 @@ from catalog import services as catalog_services
 from marketplace.auth import officer_required
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.forms import apply_errors
 from marketplace.web import acting_user, current_lang, flash_errors
 from promotions import bp, services, trade
 from promotions import report as reports
@@ -191,7 +192,7 @@ def event_curate(slug: str):
             services.curate(event, form.service_items(), actor=acting_user())
         except DomainError as exc:
             db.session.rollback()
-            for message in form.apply_errors(exc):
+            for message in apply_errors(form, exc):
                 flash(message, "error")
             return _render_manage(event, curate_form=form)
         flash(_("Etalase acara tersimpan."), "success")

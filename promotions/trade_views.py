@@ -12,6 +12,7 @@ from catalog import services as catalog_services
 from catalog.models import Province, Regency
 from marketplace.errors import Conflict, DomainError, ValidationError
 from marketplace.extensions import db
+from marketplace.forms import apply_errors
 from marketplace.timeutil import utcnow
 from marketplace.web import acting_user, current_lang, flash_errors
 from promotions import bp, services, trade
@@ -147,7 +148,7 @@ def quote_accept(quote_id: int):
                                payment_method="bank_transfer")
         except ValidationError as exc:
             db.session.rollback()
-            for message in form.apply_errors(exc):
+            for message in apply_errors(form, exc):
                 flash(message, "error")
             return _render_rfq(trade.rfq_for(quote.rfq_id, acting_user()), accept_form=form)
         except Conflict as exc:
