@@ -63,7 +63,7 @@ def _root(private: bool = False) -> Path:
 
 def _decoders() -> ThreadPoolExecutor:
     """This process's decoding threads (IMAGE_DECODE_SLOTS of them; made after a fork)."""
-    n = max(1, int(current_app.config.get("IMAGE_DECODE_SLOTS") or 2))
+    n = max(1, int(current_app.config["IMAGE_DECODE_SLOTS"]))
     key = (os.getpid(), n)
     with _decoders_lock:
         if key not in _decoder_pools:

@@ -69,10 +69,16 @@ def load() -> dict:
         "SEARCH_SYNONYMS_FILE": os.environ.get("SEARCH_SYNONYMS_FILE") or None,
         "SEARCH_RETRY_SECONDS": _int("SEARCH_RETRY_SECONDS", 30),
         "SEARCH_TIMEOUT_SECONDS": _int("SEARCH_TIMEOUT_SECONDS", 5),
+        # Apply the search outbox right after each commit (tests turn it off to drive it by hand),
+        # and make Elasticsearch writes visible at once (tests; slower writes).
+        "SEARCH_DISPATCH_ON_COMMIT": _bool("SEARCH_DISPATCH_ON_COMMIT", True),
+        "SEARCH_REFRESH": _bool("SEARCH_REFRESH", False),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
+        # How old (seconds) a signed webhook may be before it is refused as a replay.
+        "STRIPE_WEBHOOK_TOLERANCE": _int("STRIPE_WEBHOOK_TOLERANCE", 300),
         # Orders: how long a checkout may stay unpaid before `flask orders expire` frees its stock.
         "CARD_PAYMENT_HOURS": _int("CARD_PAYMENT_HOURS", 2),
         "TRANSFER_PAYMENT_HOURS": _int("TRANSFER_PAYMENT_HOURS", 24),

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_precision
 from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import Forbidden, ValidationError
@@ -91,8 +91,9 @@ def latest_rates() -> list[ExchangeRate]:
 
 
 def convert(amount_idr: int, rate: ExchangeRate) -> Decimal:
-    """Rupiah to the rate's currency, rounded to cents (display only)."""
-    places = Decimal("1") if rate.currency == "JPY" else Decimal("0.01")
+    """Rupiah to the rate's currency, rounded to its minor unit (display only): cents for most,
+    whole yen for JPY, as Babel's currency data says."""
+    places = Decimal(1).scaleb(-get_currency_precision(rate.currency))
     return (Decimal(amount_idr) / Decimal(rate.idr_per_unit)).quantize(places, ROUND_HALF_UP)
 
 

@@ -3,7 +3,6 @@ reconciliation with Stripe."""
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -260,10 +259,6 @@ def reconcile(limit: int | None = None) -> dict[str, int]:
         counts[outcome] = counts.get(outcome, 0) + 1
     db.session.flush()
     return counts
-
-
-def new_reference() -> str:
-    return uuid.uuid4().hex
 
 
 # --- added for the order pages (orders/views.py) ---------------------------------------------

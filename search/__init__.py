@@ -7,7 +7,6 @@ bp = Blueprint("search", __name__, template_folder="templates")
 def init_app(app):
     from search import api, cli, models, outbox, views  # noqa: F401  (registers on import)
 
-    app.config.setdefault("SEARCH_DISPATCH_ON_COMMIT", True)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     outbox.init_app(app)

@@ -151,7 +151,7 @@ class ElasticsearchBackend(SearchBackend):
     @classmethod
     def from_config(cls, config) -> "ElasticsearchBackend":
         return cls(config["ELASTICSEARCH_URL"], config.get("SEARCH_INDEX_PREFIX") or "pasar-products",
-                   config, refresh=config.get("SEARCH_REFRESH", False),
+                   config, refresh=config["SEARCH_REFRESH"],
                    timeout=float(config.get("SEARCH_TIMEOUT_SECONDS", 5)))
 
     def close(self) -> None:

@@ -54,7 +54,7 @@ def on_store_changed(sender, **_extra) -> None:
 
 def _after_commit(session) -> None:
     if session.info.pop(_PENDING_KEY, False) and has_app_context():
-        if current_app.config.get("SEARCH_DISPATCH_ON_COMMIT", True):
+        if current_app.config["SEARCH_DISPATCH_ON_COMMIT"]:
             try:
                 dispatch_all()
             except Exception:  # never fail the user's request over indexing; sync retries

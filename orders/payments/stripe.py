@@ -107,14 +107,6 @@ def refund(intent_id: str, amount_idr: int, *, idempotency_key: str) -> str:
     return refund_.id
 
 
-def list_intents(limit: int = 100):
-    """Every PaymentIntent the account has (for reconciliation), newest pages as Stripe gives."""
-    try:
-        yield from _client().v1.payment_intents.list({"limit": limit}).auto_paging_iter()
-    except stripe.StripeError as exc:
-        raise PaymentsUnavailable(f"Stripe: {exc.user_message or exc}") from exc
-
-
 @dataclass
 class WebhookEvent:
     id: str
@@ -135,7 +127,7 @@ def parse_webhook(payload: bytes, signature: str | None) -> WebhookEvent:
     try:
         event = stripe.Webhook.construct_event(
             payload, signature, secret,
-            tolerance=current_app.config.get("STRIPE_WEBHOOK_TOLERANCE", 300))
+            tolerance=current_app.config["STRIPE_WEBHOOK_TOLERANCE"])
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise BadSignature(str(exc)) from exc
     obj = event.data.object
