@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, session
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.urls import iri_to_uri
@@ -71,6 +71,12 @@ def current_lang() -> str:
 def paginate(stmt, per_page: int):
     """One page of `stmt` (`?page=`), never more than `per_page` rows, page 1 when out of range."""
     return db.paginate(stmt, per_page=per_page, max_per_page=per_page, error_out=False)
+
+
+def page_url(page: int) -> str:
+    """This page's URL with the same filters, at another page number (pagination links)."""
+    args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
+    return url_for(request.endpoint, **args)
 
 
 def flash_errors(exc: DomainError, form=None) -> None:
@@ -234,6 +240,7 @@ def init_app(app):
         return {
             "current_lang": current_lang(),
             "header_links": lambda: navigation.links_for(acting_user()),
+            "page_url": page_url,
             "header_parts": navigation.header_parts.entries,
             "languages": app.config["LANGUAGES"],
             "role_labels": {"buyer": _l("Pembeli"), "seller": _l("Penjual"),

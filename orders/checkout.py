@@ -134,8 +134,8 @@ def place_checkout(buyer: User, bag: Bag, *, shipping_address, payment_method: s
                 _l("Stok %(title)s tidak cukup.", title=line.product.title), code="out_of_stock",
                 fields={f"items.{line.product.id}": _l("Stok tidak cukup.")})
 
-    hours = current_app.config.get("CARD_PAYMENT_HOURS" if payment_method == PaymentMethod.CARD
-                                   else "TRANSFER_PAYMENT_HOURS", 24)
+    hours = current_app.config["CARD_PAYMENT_HOURS" if payment_method == PaymentMethod.CARD
+                               else "TRANSFER_PAYMENT_HOURS"]
     checkout = Checkout(reference=uuid.uuid4().hex, buyer_id=buyer.id,
                         payment_method=payment_method, payment_status=PaymentStatus.PENDING,
                         total_idr=cart.total_idr, shipping_address=address,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -109,10 +109,6 @@ def _header_helpers():
 
 @bp.context_processor
 def _order_helpers():
-    def page_url(page: int) -> str:
-        args = {**request.view_args, **request.args.to_dict(), "page": page}
-        return url_for(request.endpoint, **args)
-
     def address_lines(address: dict) -> list[str]:
         """A stored shipping address as lines to print, region codes turned into names."""
         address = address or {}
@@ -128,7 +124,7 @@ def _order_helpers():
                                  Locale.parse(current_lang()).territories.get(country, country)) if p))
             if line]
 
-    return {"page_url": page_url, "image_url": image_url, "status_label": state.status_label,
+    return {"image_url": image_url, "status_label": state.status_label,
             "action_labels": ACTION_LABELS, "address_lines": address_lines,
             "zone_labels": ZONE_LABELS}
 

@@ -102,16 +102,12 @@ def _promotion_helpers():
         value = date.fromisoformat(value) if isinstance(value, str) else value
         return format_date(value, "d MMM y", locale=lang)
 
-    def page_url(page: int) -> str:
-        args = {**request.view_args, **request.args.to_dict(), "page": page}
-        return url_for(request.endpoint, **args)
-
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "move_labels": MOVE_LABELS,
             "application_labels": APPLICATION_LABELS, "rfq_labels": RFQ_LABELS,
             "quote_labels": QUOTE_LABELS, "buyer_type_labels": BUYER_TYPE_LABELS,
             "zone_label": zone_label, "when": _when, "clock": _clock, "iso": isoformat, "viewer_zone": _viewer_zone(),
             "country_name": country_name, "usd": usd, "day": day,
-            "image_url": image_url, "page_url": page_url}
+            "image_url": image_url}
 
 
 # --- public event pages -----------------------------------------------------------------------
