@@ -47,8 +47,10 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
     api.init_app(app)
 
     import marketplace.accounts as accounts
+    from marketplace import notifications
 
     accounts.init_app(app)
+    notifications.init_app(app)
     for domain in domains:
         domain.init_app(app)
 

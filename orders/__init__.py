@@ -13,12 +13,6 @@ def _cart_size(user) -> int:
     return len(bag_for(user, session).quantities())
 
 
-def _unread(user) -> int:
-    from orders.notifications import unread_count
-
-    return unread_count(user.id)
-
-
 def _register_header_links(app) -> None:
     from flask_babel import lazy_gettext as _l
 
@@ -26,9 +20,6 @@ def _register_header_links(app) -> None:
 
     nav_links.register(app, NavLink("orders.cart", _l("Keranjang"), order=20, css_class="nav-cart",
                                     counter=_cart_size, counter_label=_l("%(n)d produk")))
-    nav_links.register(app, NavLink("orders.notifications", _l("Notifikasi"), audience="member",
-                                    order=30, template="partials/nav_bell.html", counter=_unread,
-                                    counter_label=_l("%(n)d belum dibaca")))
     nav_links.register(app, NavLink("orders.my_orders", _l("Pesanan saya"), audience="member",
                                     order=40))
     nav_links.register(app, NavLink("orders.store_orders", _l("Pesanan toko"), audience="seller",
@@ -52,7 +43,9 @@ def init_app(app):
         views,
         webhooks_view,  # (routes register on import)
     )
+    from marketplace.notifications import messages
     from orders.cart import SESSION_KEY, GuestBag, merge_guest_cart
+    from orders.notifications import ORDER_MESSAGES
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
@@ -60,6 +53,7 @@ def init_app(app):
     csrf.exempt(webhooks_view.bp)
     cli.init_app(app)
     kept_on_login.register(app, SESSION_KEY)
+    messages.register(app, ORDER_MESSAGES)
     _register_header_links(app)
 
     @user_logged_in.connect_via(app)

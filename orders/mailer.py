@@ -16,8 +16,7 @@ from flask_babel import force_locale
 from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
-from orders.models import Notification
-from orders.notifications import render
+from marketplace.notifications import Notification, render
 
 MAX_ATTEMPTS = 5
 

@@ -215,21 +215,3 @@ class ProcessedWebhook(db.Model):
     event_id: so.Mapped[str] = so.mapped_column(sa.String(80), primary_key=True)
     event_type: so.Mapped[str] = so.mapped_column(sa.String(60))
     processed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-
-
-class Notification(db.Model):
-    """An in-app notification; also the outbox a mailer reads (`emailed_at` once sent)."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_user_read", "user_id", "read_at"),)
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
-    #: message parameters; the text is rendered in the reader's language when shown
-    params: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
-    url: so.Mapped[str | None] = so.mapped_column(sa.String(200))
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    read_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    emailed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    email_attempts: so.Mapped[int] = so.mapped_column(default=0)

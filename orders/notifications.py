@@ -1,19 +1,18 @@
-"""In-app notifications for buyers and sellers, and the outbox a mailer reads.
+"""The notifications orders send (through the core's `marketplace.notifications`): their texts
+and who hears about which move of an order.
 
-A notification stores its kind and parameters, not its text: the text is rendered in the
-reader's language when shown (or mailed). `flask orders send-mail` sends what has not been
-e-mailed yet through SMTP when SMTP_HOST is configured.
+`flask orders send-mail` sends what has not been e-mailed yet through SMTP when SMTP_HOST is
+configured (orders/mailer.py).
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from marketplace.extensions import db
-from marketplace.timeutil import utcnow
-from orders.models import Notification, Order
+from marketplace import notifications
+from marketplace.notifications import Notification
+from orders.models import Order
 
-MESSAGES = {
+ORDER_MESSAGES = {
     "order_placed": _l("Pesanan baru #%(order)s dari %(buyer)s: %(total)s."),
     "order_paid_seller": _l("Pesanan #%(order)s sudah dibayar. Silakan proses."),
     "order_paid_buyer": _l("Pembayaran pesanan #%(order)s di %(store)s sudah kami terima."),
@@ -41,10 +40,8 @@ def _params(order: Order, **extra) -> dict:
 
 def notify(user_id: int, kind: str, order: Order, **extra) -> Notification:
     """Queue a notification for one user about one order."""
-    row = Notification(user_id=user_id, kind=kind, params=_params(order, **extra),
-                       url=f"/pesanan/{order.id}")
-    db.session.add(row)
-    return row
+    return notifications.notify(user_id, kind, params=_params(order, **extra),
+                                url=f"/pesanan/{order.id}")
 
 
 def notify_transition(order: Order, action: str, actor) -> None:
@@ -65,24 +62,3 @@ def notify_transition(order: Order, action: str, actor) -> None:
             notify(user_id, "order_cancelled", order)
     elif action == "expire":
         notify(buyer, "order_expired", order)
-
-
-def render(notification: Notification) -> str:
-    template = MESSAGES.get(notification.kind)
-    if template is None:
-        return notification.kind
-    params = {k: v for k, v in (notification.params or {}).items()}
-    try:
-        return str(template) % params
-    except (KeyError, TypeError, ValueError):
-        return str(template)
-
-
-def unread_count(user_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
-
-
-def mark_all_read(user_id: int) -> None:
-    db.session.execute(sa.update(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=utcnow()))

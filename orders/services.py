@@ -283,9 +283,3 @@ def order_counts_by_status(store: Store, *, actor: User) -> dict[str, int]:
     return counts
 
 
-def user_notifications(user: User) -> sa.Select:
-    """The user's in-app notifications, newest first (render them with notifications.render)."""
-    from orders.models import Notification
-
-    return (sa.select(Notification).where(Notification.user_id == user.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc()))

@@ -1,4 +1,4 @@
-"""Order pages shared parts, and shipping rates, notifications, exchange rates and the display
+"""Order pages shared parts, and shipping rates, exchange rates and the display
 currency. The cart and checkout are in cart_views.py, the orders themselves in order_views.py.
 
 As in catalog/views.py, each view parses the request with a form from orders.forms, calls a
@@ -20,7 +20,6 @@ from flask import abort, current_app, flash, g, redirect, render_template, sessi
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 from markupsafe import Markup
 
 from catalog.access import store_required
@@ -32,9 +31,8 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import rupiah
 from marketplace.money import DISPLAY_CURRENCIES, current_rate, format_foreign, latest_rates, set_rate
-from marketplace.web import acting_user, current_lang, paginate, safe_next
-from orders import bp, notifications, services, state
-from orders.cart import bag_for
+from marketplace.web import acting_user, current_lang, safe_next
+from orders import bp, state
 from orders.forms import ACTION_LABELS, ZONE_LABELS, CurrencyForm, ExchangeRateForm, ShippingRatesForm
 from orders.shipping import rates_for, set_rates
 
@@ -93,18 +91,8 @@ def foreign_price(amount_idr) -> Markup:
 
 @bp.app_context_processor
 def _header_helpers():
-    """What the site header shows on every page: cart size, unread notifications, currency."""
-
-    def cart_count() -> int:
-        """How many products (lines) the cart holds."""
-        return len(bag_for(acting_user(), session).quantities())
-
-    def unread_notifications() -> int:
-        me = acting_user()
-        return notifications.unread_count(me.id) if me is not None else 0
-
-    return {"cart_count": cart_count, "unread_notifications": unread_notifications,
-            "display_currency": _display_currency(), "display_currencies": DISPLAY_CURRENCIES}
+    """What the site header's currency switch shows on every page."""
+    return {"display_currency": _display_currency(), "display_currencies": DISPLAY_CURRENCIES}
 
 
 @bp.context_processor
@@ -148,18 +136,6 @@ def shipping_rates(store):
             flash(_("Tarif ongkos kirim tersimpan."), "success")
             return redirect(url_for("orders.shipping_rates"))
     return render_template("orders/shipping_rates.html", form=form, store=store)
-
-
-@bp.get("/notifikasi", endpoint="notifications")
-@login_required
-def notifications_page():
-    """The user's notifications, newest first, in the reader's language; viewing marks them read."""
-    me = acting_user()
-    page = paginate(services.user_notifications(me), PER_PAGE)
-    items = [(n, notifications.render(n), n.read_at is None) for n in page.items]
-    notifications.mark_all_read(me.id)
-    return render_template("orders/notifications.html", page=page, items=items)
-
 
 
 def _today_wib() -> date:

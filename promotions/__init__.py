@@ -9,6 +9,7 @@ def init_app(app):
     from flask_babel import lazy_gettext as _l
 
     from marketplace.navigation import NavLink, nav_links
+    from marketplace.notifications import messages
     from orders.cart import price_offers
     from promotions import (  # noqa: F401
         api,
@@ -24,6 +25,7 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     price_offers.register(app, services.event_prices)
+    messages.register(app, notify.PROMOTION_MESSAGES)
     nav_links.register(app, NavLink("promotions.events", _l("Acara"), order=10,
                                     current_on=("promotions.events", "promotions.event_page")))
     nav_links.register(app, NavLink("promotions.manage_events", _l("Kelola acara"),

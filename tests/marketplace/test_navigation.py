@@ -45,7 +45,7 @@ def test_each_role_sees_its_links_in_order(client, make_user, login):
 
 
 def test_counters_show_beside_their_links(client, make_user, login, db):
-    from orders.models import Notification
+    from marketplace.notifications import Notification
 
     user = make_user()
     db.session.add(Notification(user_id=user.id, kind="order_placed", params={}))

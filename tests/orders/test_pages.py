@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from catalog.models import Product
-from orders.models import Checkout, Notification, Order
+from marketplace.notifications import Notification
+from orders.models import Checkout, Order
 from tests.catalog.conftest import image_bytes, make_product, make_store  # noqa: F401  (fixtures)
 from tests.orders.conftest import buyer_client, card, stripe_api  # noqa: F401  (fixtures)
 

@@ -2,7 +2,8 @@
 import sqlalchemy as sa
 
 from catalog.models import Product
-from orders.models import Notification, Order
+from marketplace.notifications import Notification
+from orders.models import Order
 from tests.orders.conftest import JAKARTA
 
 
