@@ -135,9 +135,9 @@ def clean_rows(store, data: bytes) -> list[dict]:
 def bench(label: str, url: str, data: bytes, workdir: Path) -> dict:
     from flask_babel import force_locale
 
+    from app import create_app
     from catalog import csv_io
     from catalog.signals import products_changed
-    from app import create_app
     from marketplace.extensions import db
 
     app = create_app({

@@ -57,7 +57,7 @@ import time
 import traceback
 from collections import Counter
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,7 +205,7 @@ def add_users(cur, prefix: str, n: int, role: str, now) -> list[int]:
 def generate(engine, *, products: int, stores: int, buyers: int) -> dict:
     """Stores, products (a third with tiers) and buyers, straight into the tables with COPY."""
     rng = random.Random(SEED)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with raw_cursor(engine) as cur:
         sellers = add_users(cur, "seller", stores, "seller", now)
         buyer_ids = add_users(cur, "buyer", buyers, "buyer", now)
@@ -261,7 +261,7 @@ def fill_carts(engine, buyer_ids: list[int], product_ids: list[int], rng: random
                *, hot: int | None = None) -> int:
     """Every buyer's cart refilled (COPY): 1-3 random products of 1-3 units, or 1 unit of `hot`.
     The search outbox is emptied too, so a run with dispatch on starts with nothing pending."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = []
     for buyer in buyer_ids:
         if hot is not None:
@@ -666,7 +666,7 @@ def run(args, checkouts: int, db_url: str, workdir: Path, workers: Workers, db, 
                 (f"throughput {n} buyers", f"{n} threads",
                  lambda: run_threads(app, ids, n, seconds=args.seconds)),
                 (f"throughput {n} buyers", f"{n} processes",
-                 lambda: workers.run(ids, dispatch=dispatch, seconds=args.seconds))):
+                 lambda dispatch=dispatch: workers.run(ids, dispatch=dispatch, seconds=args.seconds))):
             lines = fill_carts(engine, all_buyers, product_ids, rng)
             pg: dict = {}
             with server_cpu(database, pg):

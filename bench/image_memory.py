@@ -12,7 +12,6 @@ Linux only.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import subprocess
 import sys

@@ -46,7 +46,7 @@ import tempfile
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -313,7 +313,7 @@ def generate(app, n_products: int, seed: int = SEED) -> dict:
 
 
 def _copy_rows(pg, rng: random.Random, n_products: int, leaves: dict[str, int]) -> dict:
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     n_stores = max(40, min(200, n_products // 500))
     regencies = list(TOWNS)
     leaf_slugs = sorted(leaves)

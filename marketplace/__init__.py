@@ -23,8 +23,15 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from marketplace import api, auth, i18n, money, request_limits, web  # noqa: F401  (money: the rates model)
-    from marketplace import limiter_storage  # the rate_limits model and the database:// storage
+    from marketplace import (  # noqa: F401  (money: the rates model)
+        api,
+        auth,
+        i18n,
+        limiter_storage,  # the rate_limits model and the database:// storage
+        money,
+        request_limits,
+        web,
+    )
     from marketplace.extensions import babel, csrf, db, limiter, migrate
 
     request_limits.register_converters(app)

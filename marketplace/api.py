@@ -12,11 +12,11 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
-
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
@@ -312,7 +312,7 @@ def _json_schema(node, seen: tuple[str, ...] = ()):
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator_for(schema_json: str) -> jsonschema.Draft4Validator:
     return jsonschema.Draft4Validator(json.loads(schema_json), format_checker=_FORMAT_CHECKER)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app, has_app_context
 from flask_babel import Babel
@@ -11,7 +12,6 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-import sqlalchemy as sa
 
 from marketplace.config import SQLITE_BUSY_TIMEOUT_MS
 from marketplace.cookies import LoginManager  # Flask-Login's, with the remember cookie's Secure derived

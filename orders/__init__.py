@@ -34,6 +34,7 @@ def init_app(app):
 
     from marketplace.accounts.views import kept_on_login
     from marketplace.extensions import csrf
+    from marketplace.notifications import messages
     from orders import (  # noqa: F401
         api,
         cart_views,
@@ -43,7 +44,6 @@ def init_app(app):
         views,
         webhooks_view,  # (routes register on import)
     )
-    from marketplace.notifications import messages
     from orders.cart import SESSION_KEY, GuestBag, merge_guest_cart
     from orders.notifications import ORDER_MESSAGES
 

@@ -6,8 +6,8 @@ the server, from the database.
 """
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import MutableMapping
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so

@@ -128,7 +128,7 @@ def place_checkout(buyer: User, bag: Bag, *, shipping_address, payment_method: s
                            code="unavailable", fields={f"items.{line.product.id}": _l("Tidak dijual lagi.")})
 
     # Reserve every line, in product-id order (a fixed lock order: no deadlocks).
-    for line in sorted(cart.lines, key=lambda l: l.product.id):
+    for line in sorted(cart.lines, key=lambda item: item.product.id):
         if not reserve_stock(line.product.id, line.quantity):
             raise Conflict(
                 _l("Stok %(title)s tidak cukup.", title=line.product.title), code="out_of_stock",
@@ -147,16 +147,16 @@ def place_checkout(buyer: User, bag: Bag, *, shipping_address, payment_method: s
                       subtotal_idr=group.subtotal_idr, shipping_idr=group.shipping_idr,
                       discount_idr=0, total_idr=group.subtotal_idr + group.shipping_idr,
                       weight_g=group.weight_g, shipping_zone=group.zone,
-                      source=source or next((l.source for l in group.lines if l.source), None))
-        order.lines = [OrderLine(product_id=l.product.id, title=l.product.title, sku=l.product.sku,
-                                 unit_price_idr=l.unit_price_idr, quantity=l.quantity,
-                                 line_total_idr=l.line_total_idr, weight_g=l.product.weight_g)
-                       for l in group.lines]
+                      source=source or next((item.source for item in group.lines if item.source), None))
+        order.lines = [OrderLine(product_id=item.product.id, title=item.product.title, sku=item.product.sku,
+                                 unit_price_idr=item.unit_price_idr, quantity=item.quantity,
+                                 line_total_idr=item.line_total_idr, weight_g=item.product.weight_g)
+                       for item in group.lines]
         order.events = [OrderEvent(status=OrderStatus.PENDING_PAYMENT, action="place",
                                    actor_id=buyer.id)]
         checkout.orders.append(order)
     db.session.flush()
-    products_changed.send(None, product_ids=[l.product.id for l in cart.lines])
+    products_changed.send(None, product_ids=[item.product.id for item in cart.lines])
 
     if payment_method == PaymentMethod.CARD:
         intent = payments.create_intent(

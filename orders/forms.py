@@ -190,7 +190,7 @@ class ShippingRatesForm(FlaskForm):
     """First-kilogram and next-kilogram rupiah for each zone: fields `first_<zone>`, `next_<zone>`."""
 
     @classmethod
-    def build(cls, rates: dict[str, tuple[int, int]], **kwargs) -> "ShippingRatesForm":
+    def build(cls, rates: dict[str, tuple[int, int]], **kwargs) -> ShippingRatesForm:
         data = {}
         for zone, (first, nxt) in rates.items():
             data[f"first_{zone}"], data[f"next_{zone}"] = str(first), str(nxt)

@@ -15,8 +15,8 @@ from flask_babel import force_locale
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.timeutil import utcnow
 from marketplace.notifications import Notification, render
+from marketplace.timeutil import utcnow
 
 MAX_ATTEMPTS = 5
 

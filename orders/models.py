@@ -96,7 +96,7 @@ class Checkout(db.Model):
     paid_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
 
     buyer: so.Mapped[User] = so.relationship()
-    orders: so.Mapped[list["Order"]] = so.relationship(back_populates="checkout",
+    orders: so.Mapped[list[Order]] = so.relationship(back_populates="checkout",
                                                        order_by="Order.id")
 
 
@@ -145,13 +145,13 @@ class Order(db.Model):
     checkout: so.Mapped[Checkout] = so.relationship(back_populates="orders")
     store: so.Mapped[Store] = so.relationship()
     buyer: so.Mapped[User] = so.relationship()
-    lines: so.Mapped[list["OrderLine"]] = so.relationship(
+    lines: so.Mapped[list[OrderLine]] = so.relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id",
         lazy="selectin")
-    events: so.Mapped[list["OrderEvent"]] = so.relationship(
+    events: so.Mapped[list[OrderEvent]] = so.relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id",
         lazy="selectin")
-    refunds: so.Mapped[list["Refund"]] = so.relationship(
+    refunds: so.Mapped[list[Refund]] = so.relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="Refund.id")
 
 

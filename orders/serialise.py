@@ -10,9 +10,9 @@ from orders.models import Checkout, Order
 
 def cart_json(cart: CartView) -> dict:
     return {
-        "lines": [{"product": product_json(l.product), "quantity": l.quantity,
-                   "unit_price_idr": l.unit_price_idr, "line_total_idr": l.line_total_idr,
-                   "problem": l.problem} for l in cart.lines],
+        "lines": [{"product": product_json(item.product), "quantity": item.quantity,
+                   "unit_price_idr": item.unit_price_idr, "line_total_idr": item.line_total_idr,
+                   "problem": item.problem} for item in cart.lines],
         "stores": [{"slug": g.store.slug, "name": g.store.name, "subtotal_idr": g.subtotal_idr,
                     "weight_g": g.weight_g, "shipping_idr": g.shipping_idr or 0, "zone": g.zone}
                    for g in cart.groups],
@@ -30,9 +30,9 @@ def order_json(order: Order, actor=None) -> dict:
         "status_label": str(state.status_label(order.status)),
         "store": {"slug": order.store.slug, "name": order.store.name, "url": store_url(order.store)},
         "buyer": {"name": order.buyer.name},
-        "lines": [{"product_id": l.product_id, "title": l.title, "sku": l.sku,
-                   "unit_price_idr": l.unit_price_idr, "quantity": l.quantity,
-                   "line_total_idr": l.line_total_idr} for l in order.lines],
+        "lines": [{"product_id": item.product_id, "title": item.title, "sku": item.sku,
+                   "unit_price_idr": item.unit_price_idr, "quantity": item.quantity,
+                   "line_total_idr": item.line_total_idr} for item in order.lines],
         "subtotal_idr": order.subtotal_idr,
         "shipping_idr": order.shipping_idr,
         "discount_idr": order.discount_idr,

@@ -81,7 +81,7 @@ def release_stock(order: Order) -> None:
                                         Product.sold_count - line.quantity), else_=0)))
     from catalog.signals import products_changed
 
-    products_changed.send(None, product_ids=[l.product_id for l in order.lines if l.product_id])
+    products_changed.send(None, product_ids=[item.product_id for item in order.lines if item.product_id])
 
 
 #: The longest reason a cancellation or refund may carry.

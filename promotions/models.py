@@ -64,7 +64,7 @@ class Event(db.Model):
                                                        onupdate=utcnow)
 
     created_by: so.Mapped[User] = so.relationship()
-    history: so.Mapped[list["EventHistory"]] = so.relationship(
+    history: so.Mapped[list[EventHistory]] = so.relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventHistory.id")
 
     def display_title(self, lang: str) -> str:
@@ -115,7 +115,7 @@ class Application(db.Model):
 
     event: so.Mapped[Event] = so.relationship()
     store: so.Mapped[Store] = so.relationship()
-    products: so.Mapped[list["ApplicationProduct"]] = so.relationship(
+    products: so.Mapped[list[ApplicationProduct]] = so.relationship(
         cascade="all, delete-orphan", lazy="selectin")
 
 
@@ -207,8 +207,8 @@ class Rfq(db.Model):
     store: so.Mapped[Store] = so.relationship()
     product: so.Mapped[Product] = so.relationship()
     event: so.Mapped[Event | None] = so.relationship()
-    quotes: so.Mapped[list["Quote"]] = so.relationship(back_populates="rfq", order_by="Quote.id")
-    messages: so.Mapped[list["RfqMessage"]] = so.relationship(order_by="RfqMessage.id")
+    quotes: so.Mapped[list[Quote]] = so.relationship(back_populates="rfq", order_by="Quote.id")
+    messages: so.Mapped[list[RfqMessage]] = so.relationship(order_by="RfqMessage.id")
 
 
 class QuoteStatus(enum.StrEnum):
@@ -264,7 +264,7 @@ class MeetingSlot(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     store: so.Mapped[Store] = so.relationship()
-    bookings: so.Mapped[list["Booking"]] = so.relationship(back_populates="slot")
+    bookings: so.Mapped[list[Booking]] = so.relationship(back_populates="slot")
 
 
 class Booking(db.Model):

@@ -1,17 +1,15 @@
 """Account API: register, personal tokens, and who am I."""
 from __future__ import annotations
 
-
 from flask import jsonify
 from flask_login import current_user
 
 from marketplace.accounts import services
 from marketplace.accounts.models import User
+from marketplace.api import api_blueprint, doc, json_body, login_required_api, ref, schema, text_schema
+from marketplace.extensions import limiter
 from marketplace.hooks import Hook
 from marketplace.web import acting_user
-from marketplace.api import (api_blueprint, doc, json_body, login_required_api, ref, schema,
-                             text_schema)
-from marketplace.extensions import limiter
 
 bp = api_blueprint("accounts_api", __name__)
 

@@ -33,7 +33,7 @@ class User(UserMixin, db.Model):
     is_active_flag: so.Mapped[bool] = so.mapped_column("is_active", default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
-    role_rows: so.Mapped[list["UserRole"]] = so.relationship(
+    role_rows: so.Mapped[list[UserRole]] = so.relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",
         foreign_keys="UserRole.user_id",
     )

@@ -8,13 +8,13 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.hooks import Hook
 from marketplace.accounts import bp, services
 from marketplace.accounts.forms import LoginForm, RegisterForm, RoleForm, TokenForm
 from marketplace.accounts.models import Role, User
 from marketplace.auth import admin_required
 from marketplace.errors import NotFound
 from marketplace.extensions import db, limiter
+from marketplace.hooks import Hook
 from marketplace.web import acting_user, safe_next, service_call
 
 #: Where a login, registration or logout lands when no `next` is given: the home page.

@@ -1,6 +1,5 @@
 """A seller registers, opens a store and lists a product with a photo; a visitor finds it on
 the category page and opens it. Debian's Chromium, a phone-sized screen, CSRF on."""
-import io
 
 from PIL import Image
 

@@ -4,14 +4,13 @@ and the report. Given / when / then, asserting on what a person sees and on the 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from marketplace.timeutil import as_utc, utcnow
 from orders.models import Order, OrderLine
-from promotions.models import (Application, Booking, Event, EventProduct, MeetingSlot, Quote,
-                               Registration, Rfq)
+from promotions.models import Application, Booking, Event, EventProduct, MeetingSlot, Quote, Registration, Rfq
 
 TOKYO_FORM = {"name": "Yamada Trading", "phone": "+81 3 1234 5678", "line1": "1-2-3 Nihonbashi",
               "country": "JP", "region": "Tokyo", "city": "Chuo-ku", "postal_code": "103-0027"}
@@ -71,7 +70,7 @@ def test_officer_creates_an_event_and_moves_it_along_its_life_cycle(client, db, 
     event = db.session.scalar(sa.select(Event))
     assert created.headers["Location"] == f"/petugas/acara/{event.slug}"
     assert event.status == "draft" and event.target_markets == ["JP", "SG"]
-    assert as_utc(event.starts_at) == datetime(2030, 12, 10, 2, 0, tzinfo=timezone.utc)
+    assert as_utc(event.starts_at) == datetime(2030, 12, 10, 2, 0, tzinfo=UTC)
     assert event.categories == ["kopi", "lada"]
 
     # then the desk offers only the allowed next moves
@@ -112,7 +111,7 @@ def test_officer_edits_an_event_in_another_zone(client, db, officer, login, make
     assert response.status_code == 302
     db.session.refresh(event)
     assert event.title == "Forum Ekspor Lampung di Tokyo" and event.timezone == "Asia/Tokyo"
-    assert as_utc(event.starts_at) == datetime(2030, 11, 1, 1, 0, tzinfo=timezone.utc)
+    assert as_utc(event.starts_at) == datetime(2030, 11, 1, 1, 0, tzinfo=UTC)
 
 
 def test_seller_applies_officer_accepts_and_the_public_page_shows_the_showcase(
