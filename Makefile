@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PORT ?= 5000
 
-.PHONY: run test services bench venv venv-dev stop clean
+.PHONY: run test services bench venv venv-dev stop clean lock
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,14 @@ $(VENV)/.runtime: requirements.txt
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@
+
+# Rebuild the lock files from pyproject.toml (after adding or upgrading a dependency there).
+lock:
+	test -x $(VENV)/bin/pip-compile || $(VENV)/bin/pip install -q pip-tools==7.6.2
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.txt pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
 
 venv: $(VENV)/.runtime
 venv-dev: $(VENV)/.dev

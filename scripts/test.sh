@@ -4,12 +4,15 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+# Lint first: a style or import error fails the run before the services start.
+.venv/bin/ruff check .
 scripts/i18n.sh compile
 scripts/browser.sh >&2
 # Stripe test data lives in memory only and starts empty; tests empty it again as they need.
 eval "$(PG_FAST=1 PG_DB=pasar_test STRIPE_PERSIST=0 STRIPE_PORT=${STRIPE_PORT:-8421} scripts/services.sh)"
 export TEST_DATABASE_URL="$DATABASE_URL"
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+# Coverage of the five packages, printed at the end (settings in pyproject.toml).
+.venv/bin/python -m pytest --cov --cov-report=term "$@" || status=$?
 # pytest's 5 means "no tests ran": a broken suite, not a pass.
 exit $status
