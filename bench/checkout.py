@@ -249,7 +249,7 @@ def generate(engine, *, products: int, stores: int, buyers: int) -> dict:
 
 def build_search_index(app) -> tuple[int, float]:
     from search import documents
-    from search.backend import embedded_backend
+    from search.engine import embedded_backend
 
     with app.app_context():
         started = time.perf_counter()

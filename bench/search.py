@@ -422,7 +422,7 @@ def reindex_bench(app, es_url: str, workdir: Path, *, embedded: bool, probe: str
 
     from marketplace.extensions import db
     from search import documents, text
-    from search.elasticsearch import MAPPING, ElasticsearchBackend, _source, index_settings
+    from search.elasticsearch import MAPPING, ElasticsearchBackend, index_settings, source_document
 
     out: dict = {}
     client = Elasticsearch([es_url], timeout=120)
@@ -454,7 +454,7 @@ def reindex_bench(app, es_url: str, workdir: Path, *, embedded: bool, probe: str
         settings = index_settings(text.es_synonym_rules(app.config))
         settings["refresh_interval"] = "-1"
         actions = [{"_op_type": "index", "_index": BARE_INDEX, "_id": d["id"], "version": d["version"],
-                    "version_type": "external_gte", "_source": _source(d)} for d in docs]
+                    "version_type": "external_gte", "_source": source_document(d)} for d in docs]
 
         def fresh_bare_index():
             client.indices.delete(index=BARE_INDEX, ignore=[404])
@@ -622,7 +622,7 @@ def capture_bodies(app, queries: list[tuple[dict, str]]) -> list[dict]:
 
     The backend runs for real (parse_query, the backend's body, Elasticsearch's answer); the
     client's search/count are wrapped to record what was sent."""
-    from search.backend import FacetLabels
+    from search.facets import FacetLabels
     from search.elasticsearch import ElasticsearchBackend
     from search.query import parse_query
 
@@ -787,10 +787,10 @@ def profile_requests(app, queries, warmup, cprofile_n: int) -> dict:
     import sqlalchemy as sa
 
     import search.api as search_api
-    import search.backend as search_backend
+    import search.facets as search_facets
     import search.elasticsearch as search_es
     from marketplace.extensions import db
-    from search.backend import elasticsearch_backend
+    from search.engine import elasticsearch_backend
 
     acc: dict[str, float] = defaultdict(float)
     n_sql = [0]
@@ -814,7 +814,7 @@ def profile_requests(app, queries, warmup, cprofile_n: int) -> dict:
         "search_api.parse_query": (search_api, "parse_query", search_api.parse_query),
         "search_api.item_json": (search_api, "item_json", search_api.item_json),
         "search_api.jsonify": (search_api, "jsonify", search_api.jsonify),
-        "search_backend.FacetLabels": (search_backend, "FacetLabels", search_backend.FacetLabels),
+        "search_facets.FacetLabels": (search_facets, "FacetLabels", search_facets.FacetLabels),
         "es.price_bucket_label": (search_es, "price_bucket_label", search_es.price_bucket_label),
     }
     real_search, real_count = client.search, client.count
@@ -835,7 +835,7 @@ def profile_requests(app, queries, warmup, cprofile_n: int) -> dict:
         search_api.parse_query = timed("parse_query", search_api.parse_query)
         search_api.item_json = timed("item_json x per_page", search_api.item_json)
         search_api.jsonify = timed("jsonify (serialise response)", search_api.jsonify)
-        search_backend.FacetLabels = timed("FacetLabels (DB)", search_backend.FacetLabels)
+        search_facets.FacetLabels = timed("FacetLabels (DB)", search_facets.FacetLabels)
         search_es.price_bucket_label = timed("  price_bucket_label (babel)", search_es.price_bucket_label)
         search_es.ElasticsearchBackend.search = timed("ElasticsearchBackend.search", real_backend_search)
         search_es.ElasticsearchBackend._facets = staticmethod(timed("_facets (labels)", real_facets.__func__))
@@ -1088,9 +1088,9 @@ def run(args) -> int:
             es.indices.delete(index=f"{BARE_INDEX}*", ignore=[404])
             es.indices.delete(index=f"{INDEX_PREFIX}-probe-v*", ignore=[404])
         es.transport.close()
-        from search.backend import forget_backends
+        from search.engine import forget_backends
 
-        forget_backends()
+        forget_backends(app)
         with app.app_context():
             from marketplace.extensions import db
 

@@ -69,8 +69,8 @@ def load() -> dict:
         "SEARCH_SYNONYMS_FILE": os.environ.get("SEARCH_SYNONYMS_FILE") or None,
         "SEARCH_RETRY_SECONDS": _int("SEARCH_RETRY_SECONDS", 30),
         "SEARCH_TIMEOUT_SECONDS": _int("SEARCH_TIMEOUT_SECONDS", 5),
-        # Apply the search outbox right after each commit (tests turn it off to drive it by hand),
-        # and make Elasticsearch writes visible at once (tests; slower writes).
+        # Apply the search outbox right after each commit (off: only `flask search sync` does);
+        # refresh Elasticsearch after each write, so a change is searchable at once (tests).
         "SEARCH_DISPATCH_ON_COMMIT": _bool("SEARCH_DISPATCH_ON_COMMIT", True),
         "SEARCH_REFRESH": _bool("SEARCH_REFRESH", False),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,

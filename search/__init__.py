@@ -5,12 +5,13 @@ bp = Blueprint("search", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from search import api, cli, models, outbox, views  # noqa: F401  (registers on import)
+    """Register search's pages, API, CLI, outbox listeners, state and header box on `app`."""
+    from marketplace.navigation import header_parts
+    from search import api, cli, engine, models, outbox, views  # noqa: F401  (registers on import)
 
+    engine.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     outbox.init_app(app)
-    from marketplace.navigation import header_parts
-
-    header_parts.register(app, "search/_header_box.html")
     cli.init_app(app)
+    header_parts.register(app, "search/_header_box.html")

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import jsonify, request
-from flask_babel import get_locale
 
 from catalog.models import Category, Store
 from catalog.validation import MAX_PRICE_IDR
 from marketplace.api import api_blueprint, doc, query_param, ref, schema
 from marketplace.extensions import db
-from search.backend import run_search, run_suggest
+from marketplace.web import current_lang
+from search.engine import run_search, run_suggest
 from search.query import SORTS, parse_query
 from search.serialise import item_json
 
@@ -81,15 +81,11 @@ _PARAMS = [query_param("q", description="what the buyer typed, Indonesian or Eng
                        maximum=100)]
 
 
-def _lang() -> str:
-    return str(get_locale() or "id")
-
-
 @bp.get("/search")
 @doc("Search active products with filters, facets and highlights", params=_PARAMS,
      errors=(422,), tags=("search",), response=ref("SearchResult"))
 def search():
-    query = parse_query(request.args, lang=_lang())
+    query = parse_query(request.args, lang=current_lang())
     result = run_search(query)
     body = result.as_json()
     body["items"] = [item_json(d) for d in result.items]
@@ -121,7 +117,7 @@ def suggest():
     text = (request.args.get("q") or "").strip()[:100]
     if len(text) < 2:
         return jsonify({"suggestions": []})
-    lang = _lang()
+    lang = current_lang()
     products, _backend = run_suggest(text)
     suggestions = [{"type": "product",
                     "text": (p.get("title_en") if lang == "en" and p.get("title_en") else p["title"]),

@@ -7,8 +7,8 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from search import backend as backends
-from search import documents, outbox
+from search import documents, engine, outbox
+from search.backend import BackendUnavailable
 
 
 @click.group("search")
@@ -23,7 +23,7 @@ def search_cli():
 @with_appcontext
 def reindex(which: str, if_empty: bool):
     """Build fresh indexes from the database and switch to them with no downtime."""
-    targets = [b for b in backends.configured_backends() if which in ("all", b.name)]
+    targets = [b for b in engine.configured_backends() if which in ("all", b.name)]
     if not targets:
         raise click.ClickException(f"backend {which} is not configured")
     for backend in targets:
@@ -32,7 +32,7 @@ def reindex(which: str, if_empty: bool):
             if if_empty and backend.document_count() > 0:
                 click.echo(f"{backend.name}: already indexed, skipped")
                 continue
-        except backends.BackendUnavailable as exc:
+        except BackendUnavailable as exc:
             raise click.ClickException(f"{backend.name} unavailable: {exc}") from None
         started = time.perf_counter()
         with click.progressbar(length=total, label=f"{backend.name}: {total} products",
@@ -42,7 +42,7 @@ def reindex(which: str, if_empty: bool):
                 kwargs["catch_up"] = documents.changed_since
             try:
                 stats = backend.reindex(documents.stream_documents(), total, bar.update, **kwargs)
-            except backends.BackendUnavailable as exc:
+            except BackendUnavailable as exc:
                 raise click.ClickException(f"{backend.name} unavailable: {exc}") from None
         seconds = time.perf_counter() - started
         rate = stats["indexed"] / seconds if seconds else 0
@@ -67,7 +67,7 @@ def sync():
 def status():
     """Which backends are configured, whether they answer, and what waits in the outbox."""
     pending = outbox.pending_counts()
-    for backend in backends.configured_backends():
+    for backend in engine.configured_backends():
         state = "up" if backend.healthy() else "DOWN"
         click.echo(f"{backend.name}: {state}, {pending.get(backend.name, 0)} changes waiting")
 

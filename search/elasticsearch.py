@@ -20,8 +20,8 @@ from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exc
 
 from search import text as t
-from search.backend import (BackendUnavailable, FacetLabels, SearchBackend, price_bucket_label,
-                            price_bucket_value)
+from search.backend import BackendUnavailable, SearchBackend
+from search.facets import FacetLabels, price_bucket_label, price_bucket_value
 from search.query import PRICE_BUCKETS, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ def index_settings(synonyms: list[str]) -> dict:
         "analysis": {
             "filter": {
                 "id_stop": {"type": "stop", "stopwords": "_indonesian_"},
+                "id_keep": {"type": "keyword_marker", "keywords": sorted(t.WHOLE_WORDS)},
                 "id_stem": {"type": "stemmer", "language": "indonesian"},
                 "en_stop": {"type": "stop", "stopwords": "_english_"},
                 "en_stem": {"type": "stemmer", "language": "english"},
@@ -63,10 +64,10 @@ def index_settings(synonyms: list[str]) -> dict:
             },
             "analyzer": {
                 "id_index": {"tokenizer": "standard",
-                             "filter": ["lowercase", "asciifolding", "id_stop", "id_stem"]},
+                             "filter": ["lowercase", "asciifolding", "id_stop", "id_keep", "id_stem"]},
                 "id_search": {"tokenizer": "standard",
                               "filter": ["lowercase", "asciifolding", "bilingual_synonyms",
-                                         "id_stop", "id_stem"]},
+                                         "id_stop", "id_keep", "id_stem"]},
                 "en_index": {"tokenizer": "standard",
                              "filter": ["en_possessive", "lowercase", "asciifolding", "en_stop",
                                         "en_stem"]},
@@ -131,7 +132,7 @@ MAPPING = {
 }
 
 
-def _source(doc: dict) -> dict:
+def source_document(doc: dict) -> dict:
     body = dict(doc)
     body["suggest"] = f"{doc['title']} {doc.get('title_en') or ''}".strip()
     body["store_facet"] = f"{doc['store_slug']}|{doc['store_name']}"
@@ -150,9 +151,9 @@ class ElasticsearchBackend(SearchBackend):
 
     @classmethod
     def from_config(cls, config) -> "ElasticsearchBackend":
-        return cls(config["ELASTICSEARCH_URL"], config.get("SEARCH_INDEX_PREFIX") or "pasar-products",
-                   config, refresh=config["SEARCH_REFRESH"],
-                   timeout=float(config.get("SEARCH_TIMEOUT_SECONDS", 5)))
+        """The backend for the app's ELASTICSEARCH_URL and SEARCH_* settings."""
+        return cls(config["ELASTICSEARCH_URL"], config["SEARCH_INDEX_PREFIX"], config,
+                   refresh=config["SEARCH_REFRESH"], timeout=float(config["SEARCH_TIMEOUT_SECONDS"]))
 
     def close(self) -> None:
         self.client.transport.close()
@@ -207,7 +208,7 @@ class ElasticsearchBackend(SearchBackend):
             for doc in upserts:
                 yield {"_op_type": "index", "_index": target, "_id": doc["id"],
                        "version": doc["version"], "version_type": "external_gte",
-                       "_source": _source(doc)}
+                       "_source": source_document(doc)}
             for product_id in deletes:
                 yield {"_op_type": "delete", "_index": target, "_id": product_id,
                        "version": delete_version, "version_type": "external"}
@@ -246,7 +247,7 @@ class ElasticsearchBackend(SearchBackend):
                 for doc in documents:
                     yield {"_op_type": "index", "_index": name, "_id": doc["id"],
                            "version": doc["version"], "version_type": "external_gte",
-                           "_source": _source(doc)}
+                           "_source": source_document(doc)}
 
             indexed = 0
             for ok, item in helpers.streaming_bulk(self.client, actions(), chunk_size=1000,

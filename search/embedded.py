@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import difflib
 import json
+import logging
 import math
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from search import text as t
-from search.backend import (FacetLabels, SearchBackend, iter_chunks, price_bucket_label,
-                            price_bucket_value)
+from search.backend import SearchBackend
+from search.facets import FacetLabels, price_bucket_label, price_bucket_value
 from search.query import PRICE_BUCKETS, SearchQuery, SearchResult
+
+log = logging.getLogger(__name__)
+
+#: The index format and text analysis the file was built with, kept in SQLite's user_version.
+#: Bump it when SCHEMA or `search.text`'s analysis changes: a file of another version is emptied
+#: and laid anew on open (`flask search reindex --if-empty`, run at start, fills it again).
+#: 2: Snowball stemmers and WHOLE_WORDS (1, or 0 for files from before: the hand-written stemmer).
+INDEX_VERSION = 2
+
+TABLES = ("docs", "doc_category", "doc_event", "words", "fts")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -46,6 +57,18 @@ _COLUMN = {"province": "province", "regency": "regency", "store": "store_slug", 
            "in_stock": "in_stock"}
 
 
+def iter_chunks(items: Iterable, size: int) -> Iterator[list]:
+    """`items` in lists of at most `size`."""
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _stem_text(*parts: str) -> str:
     return " ".join(t.stems(" ".join(p for p in parts if p)))
 
@@ -59,15 +82,29 @@ class EmbeddedBackend(SearchBackend):
         self._local = threading.local()
         self._write_lock = threading.Lock()
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
+        self._lay_out(self._connect())
+
+    def _lay_out(self, conn: sqlite3.Connection) -> None:
+        """Create the tables; first drop them if the file was built with another INDEX_VERSION."""
+        with self._write_lock:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != INDEX_VERSION:
+                stale = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
+                                     "AND name = 'docs'").fetchone()[0]
+                if stale:
+                    log.warning("search index %s has format %d, this code needs %d: emptied, "
+                                "run `flask search reindex`", self.path, version, INDEX_VERSION)
+                    with conn:
+                        for table in TABLES:
+                            conn.execute(f"DROP TABLE IF EXISTS {table}")
             conn.executescript(SCHEMA)
+            conn.execute(f"PRAGMA user_version = {INDEX_VERSION}")
+            conn.commit()
 
     @classmethod
     def from_config(cls, config) -> "EmbeddedBackend":
-        from marketplace.config import ROOT
-
-        path = config.get("SEARCH_INDEX_PATH") or str(ROOT / "instance" / "search-index.db")
-        return cls(path, config)
+        """The backend on the app's SEARCH_INDEX_PATH file."""
+        return cls(config["SEARCH_INDEX_PATH"], config)
 
     # --- connections ----------------------------------------------------------------------
 
@@ -146,7 +183,7 @@ class EmbeddedBackend(SearchBackend):
         with self._write_lock:
             conn = self._connect()
             with conn:
-                for table in ("docs", "doc_category", "doc_event", "words", "fts"):
+                for table in TABLES:
                     conn.execute(f"DELETE FROM {table}")
 
     def reindex(self, documents: Iterator[dict], total: int,
@@ -156,7 +193,7 @@ class EmbeddedBackend(SearchBackend):
         with self._write_lock:
             conn = self._connect()
             with conn:
-                for table in ("docs", "doc_category", "doc_event", "words", "fts"):
+                for table in TABLES:
                     conn.execute(f"DELETE FROM {table}")
                 for chunk in iter_chunks(documents, 1000):
                     self._write(conn, chunk, check_version=False)

@@ -12,21 +12,19 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app, has_app_context
 
 from marketplace.extensions import db
-from search.backend import (BackendUnavailable, SearchBackend, configured_backends, mark_down,
-                            mark_up, recently_down)
+from search.backend import BackendUnavailable, SearchBackend
 from search.documents import documents_for, product_ids_of_stores
+from search.engine import configured_backends, mark_down, mark_up, recently_down, state
 from search.models import OutboxEntry
 
 log = logging.getLogger(__name__)
 _PENDING_KEY = "search_outbox_pending"
-_dispatch_lock = threading.Lock()
 BATCH = 500
 
 
@@ -83,7 +81,7 @@ def dispatch(backend: SearchBackend) -> int:
     never be written after a newer one.
     """
     applied = 0
-    with _dispatch_lock, so.Session(db.engine) as session:
+    with state().dispatch_lock, so.Session(db.engine) as session:
         while True:
             with session.begin():
                 if session.bind.dialect.name == "postgresql":

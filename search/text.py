@@ -1,15 +1,20 @@
-"""Text helpers for search: tokens, a light Indonesian stemmer, synonyms and highlighting.
+"""Text helpers for search: tokens, Indonesian and English stems, synonyms and highlighting.
 
-Elasticsearch does this with its own analyzers; the embedded backend uses these, so both
-backends agree on the everyday cases ("minuman" finds "minum", "coffee" finds "kopi").
+Elasticsearch does this with its own analyzers; the embedded backend uses these (Snowball's
+Indonesian and English stemmers, the same algorithms as Elasticsearch's), at indexing and at
+query time alike, so both backends agree on the everyday cases ("minuman" finds "minum",
+"coffee" finds "kopi", "meja" does not find "kemeja").
 """
 from __future__ import annotations
 
 import functools
 import html
 import re
+import threading
 import unicodedata
 from pathlib import Path
+
+import snowballstemmer
 
 _WORD = re.compile(r"[0-9a-z]+")
 
@@ -25,71 +30,48 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
+    """The folded words and numbers of `text`."""
     return _WORD.findall(fold(text))
 
 
-_PARTICLES = ("lah", "kah", "tah", "pun")
-_POSSESSIVES = ("nya", "ku", "mu")
-_VOWELS = set("aiueo")
+#: Indonesian words kept whole: their ke-/pe-/te-/me- or -an/-i is part of the root, and
+#: stemming would turn them into other words ("kemeja" shirt -> "meja" table, "kelapa" ->
+#: "lapa", "durian" -> "duri" thorn, "terasi" -> "asi"). Elasticsearch gets the same list as a
+#: keyword_marker filter before its Indonesian stemmer, so both backends agree.
+WHOLE_WORDS = frozenset("""
+belacan durian kebaya kecapi kecombrang kedelai kedondong kelambu kelapa kelengkeng kemangi
+kemeja kemenyan kenari kepiting kerajinan keramik kerbau keripik kerudung kerupuk kesemek
+ketela lemari mentega merica pelita pepaya selai terasi
+""".split())
+
+_stemmers = threading.local()
 
 
-def _syllables(word: str) -> int:
-    return sum(1 for c in word if c in _VOWELS)
+def _stemmer(language: str):
+    # Snowball stemmer objects keep state between calls: one per thread.
+    found = getattr(_stemmers, language, None)
+    if found is None:
+        found = snowballstemmer.stemmer(language)
+        setattr(_stemmers, language, found)
+    return found
 
 
+@functools.lru_cache(maxsize=100_000)
 def stem_id(word: str) -> str:
-    """Stem an Indonesian word by removing particles, possessives, prefixes and suffixes.
-
-    A rule-based stemmer in the style of Tala (2003), the algorithm Elasticsearch's `indonesian`
-    analyzer also follows, applied only while at least two syllables remain.
-    """
-    if len(word) < 4 or not word.isalpha():
+    """The Indonesian stem of a folded word (Snowball's Indonesian stemmer, the Tala (2003)
+    algorithm that Elasticsearch's `indonesian` stemmer also follows), except WHOLE_WORDS."""
+    if not word.isalpha() or word in WHOLE_WORDS:
         return word
-    for p in _PARTICLES:
-        if word.endswith(p) and _syllables(word[: -len(p)]) >= 2:
-            word = word[: -len(p)]
-            break
-    for p in _POSSESSIVES:
-        if word.endswith(p) and _syllables(word[: -len(p)]) >= 2:
-            word = word[: -len(p)]
-            break
-    prefix_removed = False
-    for prefix, replacement in (("meng", ""), ("meny", "s"), ("men", ""), ("mem", ""), ("me", ""),
-                                ("peng", ""), ("peny", "s"), ("pen", ""), ("pem", ""),
-                                ("di", ""), ("ter", ""), ("ke", "")):
-        if word.startswith(prefix):
-            rest = replacement + word[len(prefix):]
-            if prefix == "mem" and rest[:1] in _VOWELS:
-                rest = "p" + rest
-            if _syllables(rest) >= 2:
-                word, prefix_removed = rest, True
-            break
-    for prefix in ("ber", "be", "per", "pe"):
-        if word.startswith(prefix):
-            rest = word[len(prefix):]
-            if _syllables(rest) >= 2 and not (prefix == "be" and not rest.startswith("r") and prefix_removed):
-                word = rest
-            break
-    for suffix in ("kan", "an", "i"):
-        if word.endswith(suffix) and _syllables(word[: -len(suffix)]) >= 2:
-            if suffix == "i" and not prefix_removed:
-                # "-i" is a suffix only after a verb prefix; keeps nouns such as "kopi", "kari".
-                continue
-            word = word[: -len(suffix)]
-            break
-    return word
+    return _stemmer("indonesian").stemWord(word)
 
 
+@functools.lru_cache(maxsize=100_000)
 def stem_en(word: str) -> str:
-    """A very light English stemmer: plural and common verb endings."""
-    if len(word) <= 3 or not word.isalpha():
+    """The English stem of a folded word (Snowball's English stemmer, Porter2, as Elasticsearch's
+    `english` stemmer)."""
+    if not word.isalpha():
         return word
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith("ss"):
-                return word
-            return word[: -len(suffix)] + repl
-    return word
+    return _stemmer("english").stemWord(word)
 
 
 def stems(text: str) -> list[str]:
@@ -106,7 +88,8 @@ def stems(text: str) -> list[str]:
 
 
 def synonyms_file(app_config) -> Path:
-    configured = app_config.get("SEARCH_SYNONYMS_FILE")
+    """The synonyms file: SEARCH_SYNONYMS_FILE, else the one shipped beside this module."""
+    configured = app_config["SEARCH_SYNONYMS_FILE"]
     return Path(configured) if configured else Path(__file__).with_name("synonyms.txt")
 
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_babel import get_locale
 
 from marketplace.errors import ValidationError
+from marketplace.web import current_lang
 from search import bp
-from search.backend import run_search
+from search.engine import run_search
 from search.query import SORTS, SearchQuery, parse_query
 from search.serialise import item_json
 
@@ -32,7 +32,7 @@ def _toggle_url(name: str, value: str | None) -> str:
 
 @bp.get("/cari")
 def results():
-    lang = str(get_locale() or "id")
+    lang = current_lang()
     errors = {}
     try:
         query = parse_query(request.args, lang=lang, default_per_page=24)

@@ -60,7 +60,7 @@ def _es_url() -> str | None:
 @pytest.fixture(params=["embedded", "elasticsearch"])
 def backend_name(request, app):
     """Run the test once per backend, with that backend answering searches."""
-    from search.backend import forget_backends
+    from search.engine import forget_backends
 
     name = request.param
     saved = app.config["ELASTICSEARCH_URL"], app.config["SEARCH_INDEX_PREFIX"]
@@ -69,45 +69,45 @@ def backend_name(request, app):
         require_service("Elasticsearch", bool(url), "ELASTICSEARCH_URL is not set")
         app.config["ELASTICSEARCH_URL"] = url
         app.config["SEARCH_INDEX_PREFIX"] = f"test-{uuid.uuid4().hex[:10]}"
-    forget_backends()
+    forget_backends(app)
     with app.app_context():
-        from search.backend import configured_backends
+        from search.engine import configured_backends
 
         for backend in configured_backends():
             backend.clear()
     yield name
     with app.app_context():
-        from search.backend import elasticsearch_backend
+        from search.engine import elasticsearch_backend
 
         es = elasticsearch_backend()
         if es is not None:
             es.clear()
     app.config["ELASTICSEARCH_URL"], app.config["SEARCH_INDEX_PREFIX"] = saved
-    forget_backends()
+    forget_backends(app)
 
 
 @pytest.fixture
 def es_only(app):
     """Elasticsearch answering, for the tests about index management."""
-    from search.backend import forget_backends
+    from search.engine import forget_backends
 
     url = _es_url()
     require_service("Elasticsearch", bool(url), "ELASTICSEARCH_URL is not set")
     saved = app.config["ELASTICSEARCH_URL"], app.config["SEARCH_INDEX_PREFIX"]
     app.config["ELASTICSEARCH_URL"] = url
     app.config["SEARCH_INDEX_PREFIX"] = f"test-{uuid.uuid4().hex[:10]}"
-    forget_backends()
+    forget_backends(app)
     with app.app_context():
-        from search.backend import embedded_backend
+        from search.engine import embedded_backend
 
         embedded_backend().clear()
     yield url
     with app.app_context():
-        from search.backend import elasticsearch_backend
+        from search.engine import elasticsearch_backend
 
         elasticsearch_backend().clear()
     app.config["ELASTICSEARCH_URL"], app.config["SEARCH_INDEX_PREFIX"] = saved
-    forget_backends()
+    forget_backends(app)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ def search(client, **args):
 def test_changes_made_while_elasticsearch_is_down_are_not_lost(app, client, db, make_user, es_only,
                                                                runner):
     from catalog.services import create_product, update_product
-    from search.backend import forget_backends
+    from search.engine import forget_backends
     from tests.catalog.conftest import product_data
 
     ids = build_catalog(make_user)
@@ -24,7 +24,7 @@ def test_changes_made_while_elasticsearch_is_down_are_not_lost(app, client, db, 
     # given Elasticsearch goes down (nothing listens on its address any more)
     app.config["ELASTICSEARCH_URL"] = "http://127.0.0.1:9"
     app.config["SEARCH_TIMEOUT_SECONDS"] = 1
-    forget_backends()
+    forget_backends(app)
     # when a seller keeps working: a price change, a new product
     madu = db.session.get(Product, ids["madu"])
     update_product(madu, {"price_idr": 111000}, actor=madu.store.owner)
@@ -46,7 +46,7 @@ def test_changes_made_while_elasticsearch_is_down_are_not_lost(app, client, db, 
 
     # when Elasticsearch is back and `flask search sync` runs
     app.config["ELASTICSEARCH_URL"] = es_only
-    forget_backends()
+    forget_backends(app)
     result = runner.invoke(args=["search", "sync"])
     assert result.exit_code == 0, result.output
     # then Elasticsearch has caught up with every change, and the outbox is empty
@@ -69,7 +69,7 @@ def test_a_rolled_back_change_leaves_no_outbox_row(app, db, make_product):
 
 def test_reindex_swaps_the_alias_and_applies_new_synonyms(app, client, db, make_user, es_only,
                                                           runner, tmp_path):
-    from search.backend import elasticsearch_backend
+    from search.engine import elasticsearch_backend
 
     ids = build_catalog(make_user)
     es = elasticsearch_backend()
@@ -98,13 +98,13 @@ def test_reindex_swaps_the_alias_and_applies_new_synonyms(app, client, db, make_
         # and the embedded backend reads the same file at query time
         app.config["ELASTICSEARCH_URL"], saved = None, app.config["ELASTICSEARCH_URL"]
         try:
-            from search.backend import forget_backends
+            from search.engine import forget_backends
 
-            forget_backends()
+            forget_backends(app)
             assert [i["id"] for i in search(client, q="toffee")["items"]] == [ids["dodol"]]
         finally:
             app.config["ELASTICSEARCH_URL"] = saved
-            forget_backends()
+            forget_backends(app)
     finally:
         app.config["SEARCH_SYNONYMS_FILE"] = None
 
@@ -112,7 +112,7 @@ def test_reindex_swaps_the_alias_and_applies_new_synonyms(app, client, db, make_
 def test_live_changes_during_a_reindex_reach_the_new_index(app, client, db, make_user, es_only):
     from catalog.services import update_product
     from search import documents
-    from search.backend import elasticsearch_backend
+    from search.engine import elasticsearch_backend
 
     ids = build_catalog(make_user)
     es = elasticsearch_backend()
