@@ -66,3 +66,44 @@ def test_expected_products_in_top_three(client, fixed_catalog, backend_name):
             misses.append((args, expected, [i["title"] for i in body["items"]]))
     assert not misses, "\n".join(map(str, misses))
     assert len(CASES) >= 30
+
+
+# --- over-stemming: a word must not be cut down to a different word -------------------------------
+
+WORDS = {
+    "kemeja": ("Kemeja Batik Tapis Pria", "Men's Tapis Batik Shirt"),
+    "meja": ("Meja Kayu Jati Lipat", "Folding Teak Wood Table"),
+    "kelapa": ("Minyak Kelapa Murni", "Virgin Coconut Oil"),
+    "belanja": ("Tas Belanja Anyaman Pandan", "Woven Pandan Shopping Bag"),
+}
+
+
+def test_words_are_not_stemmed_into_other_words(client, fixed_catalog, backend_name, make_user):
+    # given a shirt, a table, coconut oil and a shopping bag (the old stemmer cut kemeja to
+    # "meja", kelapa to "lapa" and belanja to "lanja")
+    from catalog.services import create_product, create_store
+    from catalog.signals import products_changed
+    from marketplace.extensions import db
+    from tests.catalog.conftest import product_data, store_data
+
+    store = create_store(make_user(), store_data(name="Toko Serba Ada Way Kanan"))
+    ids = {}
+    for key, (title, title_en) in WORDS.items():
+        ids[key] = create_product(store, product_data(title=title, title_en=title_en, category="ukiran-kayu",
+                                                      description=title, description_en=title_en),
+                                  actor=store.owner).id
+    db.session.commit()
+    products_changed.send(None, product_ids=list(ids.values()))
+    db.session.commit()
+
+    def found(q: str) -> list[int]:
+        body = client.get("/api/v1/search", query_string={"q": q, "per_page": 50}).get_json()
+        assert body["backend"] == backend_name
+        return [item["id"] for item in body["items"]]
+
+    # when a buyer searches for a table, then the shirt is not among the tables
+    assert ids["meja"] in found("meja") and ids["kemeja"] not in found("meja")
+    # and each word finds its own product
+    assert ids["kemeja"] in found("kemeja")
+    assert ids["kelapa"] in found("kelapa") and ids["kelapa"] not in found("lapa")
+    assert ids["belanja"] in found("belanja") and ids["belanja"] not in found("lanja")
