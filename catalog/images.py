@@ -22,7 +22,6 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -30,6 +29,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalog.models import Product, ProductImage
 from catalog.services import products_changed, require_owner
+from catalog.storage import delete_image_files, upload_root
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
@@ -55,10 +55,6 @@ class PreparedImage:
     thumb: bytes
     width: int
     height: int
-
-
-def _root(private: bool = False) -> Path:
-    return Path(current_app.config["PRIVATE_UPLOAD_DIR" if private else "UPLOAD_DIR"])
 
 
 def _decoders() -> ThreadPoolExecutor:
@@ -99,7 +95,7 @@ def store_image(product_id: int, data: bytes | PreparedImage, *, folder: str | N
     """
     prepared = data if isinstance(data, PreparedImage) else prepare_image(data)
     rel = folder or f"products/{product_id}"
-    target = _root(private) / rel
+    target = upload_root(private) / rel
     target.mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex
     main_path = target / f"{name}.webp"
@@ -218,14 +214,6 @@ def move_image_first(product: Product, image_id: int, *, actor: User) -> None:
         image.position = position
     db.session.flush()
     products_changed.send(product)
-
-
-def delete_image_files(image: ProductImage) -> None:
-    for rel in (image.path, image.thumb_path):
-        try:
-            (_root() / rel).unlink()
-        except FileNotFoundError:
-            pass
 
 
 def image_url(image: ProductImage, *, thumb: bool = False) -> str:

@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from catalog import validation as v
-from catalog.models import (Category, Product, ProductStatus, Province, Regency, Store,
-                            StoreScale, WholesaleTier)
+from catalog.models import Category, Product, ProductStatus, Province, Regency, Store, StoreScale, WholesaleTier
 from catalog.signals import products_changed, store_changed
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import grant_role
@@ -284,7 +283,7 @@ def update_product(product: Product, data: dict, *, actor: User) -> Product:
 def delete_product(product: Product, *, actor: User) -> None:
     """Remove a product and its images from the actor's store."""
     require_owner(product.store, actor)
-    from catalog.images import delete_image_files
+    from catalog.storage import delete_image_files
 
     for image in product.images:
         delete_image_files(image)
