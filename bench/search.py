@@ -622,8 +622,8 @@ def capture_bodies(app, queries: list[tuple[dict, str]]) -> list[dict]:
 
     The backend runs for real (parse_query, the backend's body, Elasticsearch's answer); the
     client's search/count are wrapped to record what was sent."""
-    from search.facets import FacetLabels
     from search.elasticsearch import ElasticsearchBackend
+    from search.facets import FacetLabels
     from search.query import parse_query
 
     captured = []
@@ -787,8 +787,8 @@ def profile_requests(app, queries, warmup, cprofile_n: int) -> dict:
     import sqlalchemy as sa
 
     import search.api as search_api
-    import search.facets as search_facets
     import search.elasticsearch as search_es
+    import search.facets as search_facets
     from marketplace.extensions import db
     from search.engine import elasticsearch_backend
 

@@ -5,9 +5,9 @@ bp = Blueprint("catalog", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from catalog import api, cli, csv_views, models, views  # noqa: F401  (models and routes register on import)
     from flask_babel import lazy_gettext as _l
 
+    from catalog import api, cli, csv_views, models, views  # noqa: F401  (models and routes register on import)
     from marketplace.accounts.api import me_fields
     from marketplace.navigation import NavLink, nav_links
 

@@ -20,13 +20,23 @@ from flask_login import current_user
 
 from catalog import images as image_service
 from catalog import services
-from catalog.models import (Category, Product, ProductImage, ProductStatus, Province, Regency,
-                            Store, StoreScale)
-from marketplace.accounts.models import User
-from marketplace.api import (api_blueprint, doc, enum_source, json_body, list_of,
-                             login_required_api, page_params, paginate, query_param, ref, schema,
-                             text_schema)
+from catalog.models import Category, Product, ProductImage, ProductStatus, Province, Regency, Store, StoreScale
 from catalog.validation import MAX_PRICE_IDR, MAX_QTY
+from marketplace.accounts.models import User
+from marketplace.api import (
+    api_blueprint,
+    doc,
+    enum_source,
+    json_body,
+    list_of,
+    login_required_api,
+    page_params,
+    paginate,
+    query_param,
+    ref,
+    schema,
+    text_schema,
+)
 from marketplace.errors import Forbidden, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import isoformat

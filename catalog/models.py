@@ -20,7 +20,7 @@ class Province(db.Model):
     code: so.Mapped[str] = so.mapped_column(sa.String(2), primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(80))
 
-    regencies: so.Mapped[list["Regency"]] = so.relationship(
+    regencies: so.Mapped[list[Regency]] = so.relationship(
         back_populates="province", order_by="Regency.code"
     )
 
@@ -49,10 +49,10 @@ class Category(db.Model):
     parent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("categories.id"), index=True)
     position: so.Mapped[int] = so.mapped_column(default=0)
 
-    parent: so.Mapped["Category | None"] = so.relationship(
+    parent: so.Mapped[Category | None] = so.relationship(
         back_populates="children", remote_side=[id]
     )
-    children: so.Mapped[list["Category"]] = so.relationship(
+    children: so.Mapped[list[Category]] = so.relationship(
         back_populates="parent", order_by="Category.position"
     )
 
@@ -149,11 +149,11 @@ class Product(db.Model):
 
     store: so.Mapped[Store] = so.relationship()
     category: so.Mapped[Category] = so.relationship()
-    tiers: so.Mapped[list["WholesaleTier"]] = so.relationship(
+    tiers: so.Mapped[list[WholesaleTier]] = so.relationship(
         back_populates="product", cascade="all, delete-orphan",
         order_by="WholesaleTier.min_qty", lazy="selectin",
     )
-    images: so.Mapped[list["ProductImage"]] = so.relationship(
+    images: so.Mapped[list[ProductImage]] = so.relationship(
         back_populates="product", cascade="all, delete-orphan",
         order_by="ProductImage.position", lazy="selectin",
     )

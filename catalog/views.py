@@ -9,15 +9,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from catalog import bp, images, services
-from catalog.forms import (ImageUploadForm, ProductForm, StoreForm, VerifyStoreForm, apply_errors,
-                           product_form_data)
+from catalog.forms import ImageUploadForm, ProductForm, StoreForm, VerifyStoreForm, apply_errors, product_form_data
 from catalog.models import Product, ProductStatus, Province, Regency, Store
 from marketplace.accounts.models import User
 from marketplace.auth import officer_required

@@ -7,7 +7,8 @@ imports no backend; `search.engine` chooses between them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from search.query import SearchQuery, SearchResult
 
@@ -29,7 +30,7 @@ class SearchBackend(ABC):
         """Write fresh documents and remove gone ones (idempotent)."""
 
     @abstractmethod
-    def search(self, query: SearchQuery, labels: "FacetLabels") -> SearchResult:
+    def search(self, query: SearchQuery, labels: FacetLabels) -> SearchResult:
         """One page of products matching `query`, with facets labelled by `labels`."""
 
     @abstractmethod
@@ -53,5 +54,5 @@ class SearchBackend(ABC):
     def document_count(self) -> int:
         """How many documents the live index holds (0 when there is no index yet)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional: only backends holding connections override it)
         """Release connections (when the app forgets its backends)."""

@@ -6,15 +6,14 @@ and every field a filter or facet needs. `document_fields` lets other domains ad
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Iterable, Iterator
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from catalog.models import (Category, Product, ProductImage, ProductStatus, Province, Regency,
-                            Store)
+from catalog.models import Category, Product, ProductImage, ProductStatus, Province, Regency, Store
 from marketplace.extensions import db
 from marketplace.hooks import Hook
 from marketplace.timeutil import as_utc

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exc
@@ -150,7 +150,7 @@ class ElasticsearchBackend(SearchBackend):
         self.refresh = refresh
 
     @classmethod
-    def from_config(cls, config) -> "ElasticsearchBackend":
+    def from_config(cls, config) -> ElasticsearchBackend:
         """The backend for the app's ELASTICSEARCH_URL and SEARCH_* settings."""
         return cls(config["ELASTICSEARCH_URL"], config["SEARCH_INDEX_PREFIX"], config,
                    refresh=config["SEARCH_REFRESH"], timeout=float(config["SEARCH_TIMEOUT_SECONDS"]))
@@ -181,7 +181,7 @@ class ElasticsearchBackend(SearchBackend):
         self.client.indices.create(index=name, body={"settings": settings, "mappings": MAPPING})
 
     def _new_index_name(self) -> str:
-        return f"{self.alias}-v{datetime.now(timezone.utc).strftime('%Y%m%d%H%M%S%f')}"
+        return f"{self.alias}-v{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
 
     def ensure_index(self) -> None:
         """Make the alias point at an index, creating the first one if there is none."""
@@ -237,7 +237,7 @@ class ElasticsearchBackend(SearchBackend):
                 progress: Callable[[int], None] | None = None,
                 catch_up: Callable[[datetime], tuple[list[dict], list[int]]] | None = None) -> dict:
         """Build a new index from the stream, then swap the alias to it atomically."""
-        started_at = datetime.now(timezone.utc)
+        started_at = datetime.now(UTC)
         name = self._new_index_name()
         try:
             self._create_index(name, bulk_loading=True)

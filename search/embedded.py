@@ -14,8 +14,8 @@ import logging
 import math
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from search import text as t
 from search.backend import SearchBackend
@@ -102,7 +102,7 @@ class EmbeddedBackend(SearchBackend):
             conn.commit()
 
     @classmethod
-    def from_config(cls, config) -> "EmbeddedBackend":
+    def from_config(cls, config) -> EmbeddedBackend:
         """The backend on the app's SEARCH_INDEX_PATH file."""
         return cls(config["SEARCH_INDEX_PATH"], config)
 

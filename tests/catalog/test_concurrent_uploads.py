@@ -32,8 +32,8 @@ def sqlite_server(tmp_path):
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
-    from catalog.services import create_product, create_store
     from app import create_app
+    from catalog.services import create_product, create_store
     from marketplace.accounts.models import User, UserRole
     from marketplace.accounts.services import create_token
     from marketplace.extensions import db, limiter
