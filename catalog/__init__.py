@@ -1,12 +1,12 @@
 """Catalog: regions, categories, stores, products, images, CSV import and export."""
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from flask_babel import lazy_gettext as _l
-
+    """Register the catalog's models, pages, API, commands, GET /me field and header links."""
     from catalog import api, cli, csv_views, models, views  # noqa: F401  (models and routes register on import)
     from marketplace.accounts.api import me_fields
     from marketplace.navigation import NavLink, nav_links
@@ -15,9 +15,9 @@ def init_app(app):
     app.register_blueprint(api.bp)
     cli.init_app(app)
     me_fields.register(app, api.me_store)
-    nav_links.register(app, NavLink("catalog.seller_dashboard", _l("Toko saya"), audience="seller",
-                                    order=60))
-    nav_links.register(app, NavLink("catalog.store_new", _l("Buka toko"), audience="not_seller",
-                                    order=60))
+    nav_links.register(app, NavLink("catalog.seller_dashboard", _l("Toko saya"),
+                                    audience="seller", order=60))
+    nav_links.register(app, NavLink("catalog.store_new", _l("Buka toko"),
+                                    audience="not_seller", order=60))
     nav_links.register(app, NavLink("catalog.admin_stores", _l("Verifikasi toko"),
                                     audience="officer", order=70))

@@ -1,10 +1,10 @@
 """Catalog JSON API under /api/v1: categories, regions, stores, products and product images.
 
-Routes parse the request, call `catalog.services` (the same functions the pages use), commit and
-serialise. Who may do what is decided by the services: a product that is not yours to change, or a
-draft that is not yours to see, answers 404 as if it did not exist. Stores are public, so a write
-to someone else's store (PATCH it, add a product to it) answers 403 instead: hiding it would be a
-lie that helps nobody.
+Routes parse the request, call `catalog.services` (the same functions the pages use) and
+serialise; the request commits once at its end (`marketplace.web`). Who may do what is decided
+by the services: a product that is not yours to change, or a draft that is not yours to see,
+answers 404 as if it did not exist. Stores are public, so a write to someone else's store (PATCH
+it, add a product to it) answers 403 instead: hiding it would be a lie that helps nobody.
 
 Every route declares itself with `@doc` for /api/v1/openapi.json; the schemas below are the
 contract of what the serialisers return (tests hold real responses against them).
@@ -14,9 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import jsonify, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from catalog import images as image_service
 from catalog import services
@@ -40,6 +38,7 @@ from marketplace.api import (
 from marketplace.errors import Forbidden, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import isoformat
+from marketplace.web import acting_user, current_lang
 
 bp = api_blueprint("catalog_api", __name__)
 
@@ -217,10 +216,6 @@ _reference_enums()
 # --- serialisers ------------------------------------------------------------------------------
 
 
-def _lang() -> str:
-    return str(get_locale() or "id")
-
-
 def store_url(store: Store) -> str:
     """The path of a store's web page."""
     return f"/toko/{store.slug}"
@@ -264,7 +259,7 @@ def product_json(product: Product) -> dict:
         "id": product.id, "title": product.title, "title_en": product.title_en,
         "description": product.description, "description_en": product.description_en,
         "category": product.category.slug,
-        "category_name": product.category.display_name(_lang()),
+        "category_name": product.category.display_name(current_lang()),
         "price_idr": product.price_idr,
         "wholesale_tiers": [{"min_qty": t.min_qty, "unit_price_idr": t.unit_price_idr}
                             for t in product.tiers],
@@ -294,17 +289,6 @@ PRODUCT_LOADS = (
 )
 
 
-def _actor() -> User | None:
-    """The calling user (not the proxy), or None when anonymous."""
-    if not current_user.is_authenticated:
-        return None
-    return current_user._get_current_object()
-
-
-def _commit() -> None:
-    db.session.commit()
-
-
 # --- reference data ---------------------------------------------------------------------------
 
 
@@ -313,7 +297,7 @@ def _commit() -> None:
      response={"type": "array", "items": ref("Category")})
 def categories():
     """All categories as a tree, in their display order."""
-    lang = _lang()
+    lang = current_lang()
     rows = db.session.scalars(
         sa.select(Category).order_by(Category.position, Category.id)).all()
     nodes = {c.id: {"slug": c.slug, "name": c.display_name(lang), "name_en": c.name_en,
@@ -358,8 +342,7 @@ def _store_for_owner(slug: str, actor: User) -> Store:
      response=ref("Store"))
 def create_store():
     """Open the caller's store; a second one is a 409 store_exists."""
-    store = services.create_store(_actor(), json_body())
-    _commit()
+    store = services.create_store(acting_user(), json_body())
     return jsonify(store_json(store)), 201
 
 
@@ -377,10 +360,9 @@ def get_store(slug: str):
      response=ref("Store"))
 def update_store(slug: str):
     """Change some of the caller's store's fields."""
-    actor = _actor()
+    actor = acting_user()
     store = _store_for_owner(slug, actor)
     store = services.update_store(store, json_body(), actor=actor)
-    _commit()
     return jsonify(store_json(store))
 
 
@@ -433,7 +415,7 @@ def list_store_products(slug: str):
     """The store's products; its owner also sees drafts and archived ones."""
     store = services.get_store(slug)
     status = _status_arg()
-    actor = _actor()
+    actor = acting_user()
     if actor is not None and store.owner_id == actor.id:
         stmt = services.store_products(store, actor=actor, status=status)
     else:
@@ -448,7 +430,7 @@ def list_store_products(slug: str):
      tags=("catalog",), response=ref("Product"))
 def get_product(product_id: int):
     """An active product, or the caller's own product in any status."""
-    return jsonify(product_json(services.visible_product(product_id, _actor())))
+    return jsonify(product_json(services.visible_product(product_id, acting_user())))
 
 
 @bp.post("/stores/<slug>/products")
@@ -458,10 +440,9 @@ def get_product(product_id: int):
      response=ref("Product"))
 def create_product(slug: str):
     """Add a product to the caller's store."""
-    actor = _actor()
+    actor = acting_user()
     store = _store_for_owner(slug, actor)
     product = services.create_product(store, json_body(), actor=actor)
-    _commit()
     return jsonify(product_json(product)), 201
 
 
@@ -471,10 +452,9 @@ def create_product(slug: str):
      request_body=ref("ProductPatch"), response=ref("Product"))
 def update_product(product_id: int):
     """Change some of the caller's product's fields; someone else's product is a 404."""
-    actor = _actor()
+    actor = acting_user()
     product = services.owned_product(product_id, actor)
     product = services.update_product(product, json_body(), actor=actor)
-    _commit()
     return jsonify(product_json(product))
 
 
@@ -484,9 +464,8 @@ def update_product(product_id: int):
      tags=("catalog",))
 def delete_product(product_id: int):
     """Delete the caller's product; someone else's product is a 404."""
-    actor = _actor()
+    actor = acting_user()
     services.delete_product(services.owned_product(product_id, actor), actor=actor)
-    _commit()
     return "", 204
 
 
@@ -499,7 +478,7 @@ def delete_product(product_id: int):
      response=ref("ProductImage"))
 def upload_image(product_id: int):
     """Attach the uploaded `image` to the caller's product."""
-    actor = _actor()
+    actor = acting_user()
     # Read (without flushing a bearer token's pending last-use write), decode, then write: no
     # database write lock is held while the picture is decoded and re-encoded.
     with db.session.no_autoflush:
@@ -509,7 +488,6 @@ def upload_image(product_id: int):
         raise ValidationError(fields={"image": _l("Pilih berkas foto.")})
     prepared = image_service.prepare_image(upload.read())
     image = image_service.add_image(product, prepared, actor=actor)
-    _commit()
     return jsonify(image_json(image)), 201
 
 
@@ -519,7 +497,6 @@ def upload_image(product_id: int):
      tags=("catalog",))
 def delete_image(product_id: int, image_id: int):
     """Remove one of the caller's product's pictures."""
-    actor = _actor()
+    actor = acting_user()
     image_service.delete_image(services.owned_product(product_id, actor), image_id, actor=actor)
-    _commit()
     return "", 204

@@ -1,23 +1,24 @@
 """Seller pages for moving products in and out as CSV: import with a report, export, a template.
 
 Routes live on the catalog blueprint. The work is `catalog.csv_io`'s; these views parse the
-upload, call it, commit when it wrote something and show the report.
+upload, call it and show the report; the request commits at its end, and an import that wrote
+nothing is rolled back.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField
 
-from catalog import bp, csv_io, services
-from catalog.models import Category
+from catalog import bp, csv_io
+from catalog.access import store_required
+from catalog.models import Category, Store
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
+from marketplace.web import acting_user
 
 #: Problems listed on the page; a file with more shows the first ones and a count.
 MAX_SHOWN_PROBLEMS = 300
@@ -64,27 +65,16 @@ def _csv_response(text: str, filename: str) -> Response:
     })
 
 
-def _my_store():
-    me = current_user._get_current_object()
-    return me, services.store_of(me)
-
-
 @bp.route("/jual/produk/impor", methods=["GET", "POST"])
-@login_required
-def import_products():
+@store_required
+def import_products(store: Store):
     """Upload a CSV of products; show what was created, updated and refused, row by row."""
-    me, store = _my_store()
-    if store is None:
-        flash(_("Buka toko terlebih dahulu untuk mulai berjualan."), "info")
-        return redirect(url_for("catalog.store_new"))
     form = ImportForm()
     report, status = None, 200
     if form.validate_on_submit():
-        report = csv_io.import_products(store, form.file.data.read(), actor=me,
+        report = csv_io.import_products(store, form.file.data.read(), actor=acting_user(),
                                         valid_only=form.valid_only.data)
-        if report.written:
-            db.session.commit()
-        else:
+        if not report.written:
             db.session.rollback()
             if report.errors:
                 status = 422
@@ -100,14 +90,10 @@ def import_products():
 
 
 @bp.get("/jual/produk/ekspor.csv")
-@login_required
-def export_products():
+@store_required
+def export_products(store: Store):
     """Download the store's products as CSV, ready to edit and import back."""
-    me, store = _my_store()
-    if store is None:
-        flash(_("Buka toko terlebih dahulu untuk mulai berjualan."), "info")
-        return redirect(url_for("catalog.store_new"))
-    text = csv_io.export_products(store, actor=me, delimiter=_delimiter())
+    text = csv_io.export_products(store, actor=acting_user(), delimiter=_delimiter())
     return _csv_response(text, f"produk-{store.slug}-{utcnow():%Y%m%d}.csv")
 
 

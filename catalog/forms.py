@@ -1,19 +1,22 @@
-"""Catalog forms: opening and editing a store, adding and editing a product, uploading photos.
+"""Catalog forms: opening and editing a store, adding and editing a product, uploading photos,
+and the postal address (with its country list) that checkout and quotes ask for.
 
-Forms only parse the request and carry the CSRF token. The rules live in `catalog.services` and
-`catalog.validation`; a service's ValidationError is mapped back onto the fields here, so every
-field is a plain text, select or checkbox with no validators of its own.
+Forms only parse the request and carry the CSRF token. The rules live in `catalog.services`,
+`catalog.validation` and `catalog.addresses`; a service's ValidationError is mapped back onto the
+fields by `marketplace.forms.apply_errors`, so every field is a plain text, select or checkbox
+with no validators of its own.
 """
 from __future__ import annotations
 
+from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
 from catalog import validation as v
 from catalog.models import Category, Product, ProductStatus, Province, Regency, StoreScale
-from marketplace.errors import DomainError
+from marketplace.forms import default_field_for_error
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 NUMERIC = {"inputmode": "numeric"}
@@ -143,19 +146,72 @@ class VerifyStoreForm(FlaskForm):
     verified = HiddenField()
 
 
-def apply_errors(form: FlaskForm, exc: DomainError) -> list:
-    """Put a service error's field messages under the matching form fields.
 
-    Returns the messages that belong to no field (or the error's own message when it names no
-    field), for the page to flash.
+#: Territory codes of Babel's list that are no country one ships to (and Indonesia, listed first).
+_NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "ID"}
+
+
+def country_choices(lang: str) -> list[SelectChoice]:
+    """Every country by its ISO code, named in the reader's language; Indonesia first."""
+    names = Locale.parse(lang).territories
+    codes = sorted((code for code in names if len(code) == 2 and code.isalpha()
+                    and code not in _NOT_COUNTRIES),
+                   key=lambda code: names[code].casefold())
+    return [SelectChoice("ID", names.get("ID", "Indonesia"))] + [
+        SelectChoice(code, names[code]) for code in codes]
+
+
+class AddressForm(FlaskForm):
+    """A shipping address, as the checkout and an accepted quote take it.
+
+    An Indonesian address uses the province and regency selects (codes) and a 5-digit postal
+    code; an address abroad uses the free-text `region` and `city`. `address()` gives the dict
+    `catalog.addresses.clean_address` reads.
     """
-    leftover = []
-    for name, message in exc.fields.items():
-        field = form._fields.get(name)
-        if field is None:
-            leftover.append(message)
+
+    name = StringField(_l("Nama penerima"), render_kw={"autocomplete": "name", "maxlength": 120})
+    phone = StringField(_l("Nomor telepon"), render_kw={"autocomplete": "tel", "inputmode": "tel",
+                                                         "maxlength": 30})
+    line1 = StringField(_l("Alamat (jalan, nomor rumah, RT/RW)"),
+                        render_kw={"autocomplete": "street-address", "maxlength": 200})
+    district = StringField(_l("Kecamatan / kelurahan (opsional)"), render_kw={"maxlength": 120})
+    country = _select(_l("Negara"), default="ID", render_kw={"autocomplete": "country"})
+    province = _select(_l("Provinsi"))
+    regency = _select(_l("Kabupaten/kota"))
+    region = StringField(_l("Provinsi / negara bagian (opsional)"), render_kw={"maxlength": 120})
+    city = StringField(_l("Kota (opsional)"), render_kw={"maxlength": 120})
+    postal_code = StringField(_l("Kode pos"), render_kw={"autocomplete": "postal-code",
+                                                         "maxlength": 20})
+
+    def set_address_choices(self, *, lang: str, provinces, regencies) -> None:
+        """Fill the selects; each regency carries its province code for the filtering script."""
+        self.country.choices = country_choices(lang)
+        self.province.choices = [SelectChoice("", _l("Pilih provinsi"))] + [
+            SelectChoice(p.code, p.name) for p in provinces]
+        self.regency.choices = [SelectChoice("", _l("Pilih kabupaten/kota"))] + [
+            SelectChoice(r.code, r.name, render_kw={"data-province": r.province_code})
+            for r in regencies]
+
+    @property
+    def abroad(self) -> bool:
+        """Whether the chosen country is not Indonesia (then `region` and `city` are used)."""
+        return (self.country.data or "ID").strip().upper() != "ID"
+
+    def address(self) -> dict:
+        """The submitted address as `clean_address` takes it."""
+        data = {name: getattr(self, name).data for name in (
+            "name", "phone", "line1", "district", "country", "postal_code")}
+        if self.abroad:
+            data.update(province=self.region.data, regency=self.city.data)
         else:
-            field.errors = list(field.errors) + [message]
-    if not exc.fields:
-        leftover.append(exc.message)
-    return leftover
+            data.update(province=self.province.data, regency=self.regency.data)
+        return data
+
+    def field_for_error(self, key: str) -> Field | None:
+        """The field of a service key: `shipping_address.<key>` is the address's own key, and
+        abroad the province and regency are the free-text `region` and `city`; other keys
+        (a subclass's fields) are the field of that name."""
+        name = key.removeprefix("shipping_address.")
+        if self.abroad:
+            name = {"province": "region", "regency": "city"}.get(name, name)
+        return default_field_for_error(self, name)

@@ -28,7 +28,8 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalog.models import Product, ProductImage
-from catalog.services import products_changed, require_owner
+from catalog.services import require_owner
+from catalog.signals import products_changed
 from catalog.storage import delete_image_files, upload_root
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, ValidationError
@@ -191,6 +192,7 @@ def _reduced(img: Image.Image, factor: int, mode: str) -> Image.Image:
 
 
 def delete_image(product: Product, image_id: int, *, actor: User) -> None:
+    """Remove one picture (its files too) from the actor's product; the rest move up."""
     require_owner(product.store, actor)
     image = next((i for i in product.images if i.id == image_id), None)
     if image is None:
@@ -217,4 +219,5 @@ def move_image_first(product: Product, image_id: int, *, actor: User) -> None:
 
 
 def image_url(image: ProductImage, *, thumb: bool = False) -> str:
+    """The /media URL of a public picture, or of its thumbnail."""
     return url_for("web.media", filename=image.thumb_path if thumb else image.path)

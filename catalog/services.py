@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from catalog import validation as v
-from catalog.models import Category, Product, ProductStatus, Province, Regency, Store, StoreScale, WholesaleTier
+from catalog.addresses import RegionError, clean_region
+from catalog.models import Category, Product, ProductStatus, Store, StoreScale, WholesaleTier
 from catalog.signals import products_changed, store_changed
+from catalog.storage import delete_image_files
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import grant_role
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -60,15 +62,10 @@ def _clean_store(data: dict, *, partial: bool, current: Store | None = None) -> 
     province = data.get("province_code", current.province_code if current else None)
     regency = data.get("regency_code", current.regency_code if current else None)
     if not partial or "province_code" in data or "regency_code" in data:
-        if not province or db.session.get(Province, str(province)) is None:
-            errors["province_code"] = _l("Pilih provinsi.")
-        else:
-            clean["province_code"] = str(province)
-            reg = db.session.get(Regency, str(regency)) if regency else None
-            if reg is None or reg.province_code != str(province):
-                errors["regency_code"] = _l("Pilih kabupaten/kota di provinsi itu.")
-            else:
-                clean["regency_code"] = reg.code
+        try:
+            clean["province_code"], clean["regency_code"] = clean_region(province, regency)
+        except RegionError as exc:
+            errors[f"{exc.part}_code"] = exc.message
     if errors:
         raise ValidationError(fields=errors)
     return clean
@@ -283,8 +280,6 @@ def update_product(product: Product, data: dict, *, actor: User) -> Product:
 def delete_product(product: Product, *, actor: User) -> None:
     """Remove a product and its images from the actor's store."""
     require_owner(product.store, actor)
-    from catalog.storage import delete_image_files
-
     for image in product.images:
         delete_image_files(image)
     product_id = product.id

@@ -1,27 +1,28 @@
 """Catalog pages: the public shop windows, the seller's pages and the officer's store checks.
 
 Each view parses the request, calls a service from `catalog.services` or `catalog.images`, and
-renders. Services only flush; a view commits after a successful call and rolls back when a
-service raises a DomainError, which it shows under the form fields or as a flash message.
+renders. Services only flush and the request commits once at its end (`marketplace.web`); a view
+that catches a service's DomainError hands it to `service_call`/`flash_errors`, which roll the
+request back and show the messages under the form fields or as flash messages.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_babel import ngettext
+from flask_login import login_required
 
 from catalog import bp, images, services
-from catalog.forms import ImageUploadForm, ProductForm, StoreForm, VerifyStoreForm, apply_errors, product_form_data
+from catalog.access import store_required
+from catalog.forms import ImageUploadForm, ProductForm, StoreForm, VerifyStoreForm, product_form_data
 from catalog.models import Product, ProductStatus, Province, Regency, Store
-from marketplace.accounts.models import User
 from marketplace.auth import officer_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.web import safe_next
+from marketplace.web import acting_user, current_lang, paginate, safe_next, service_call
 
 PER_PAGE = 24
 SELLER_PER_PAGE = 20
@@ -37,15 +38,6 @@ REVIEW_FILTERS = {"unverified": False, "verified": True, "all": None}
 
 # --- helpers ----------------------------------------------------------------------------------
 
-def _lang() -> str:
-    return str(get_locale() or "id")
-
-
-def _me() -> User | None:
-    """The signed-in user as a real model object (services compare and store it), or None."""
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
-
 def _sort() -> str:
     sort = request.args.get("sort", "newest")
     return sort if sort in SORT_OPTIONS else "newest"
@@ -54,16 +46,6 @@ def _sort() -> str:
 def _with_store(stmt):
     """Grid queries show each product's store and its regency: load them in one go, not per card."""
     return stmt.options(so.selectinload(Product.store).selectinload(Store.regency))
-
-
-def _paginate(stmt, per_page: int):
-    return db.paginate(stmt, per_page=per_page, max_per_page=per_page, error_out=False)
-
-
-def _form_failed(form, exc: DomainError) -> None:
-    db.session.rollback()
-    for message in apply_errors(form, exc):
-        flash(message, "error")
 
 
 def _image_error(exc: DomainError) -> str:
@@ -100,7 +82,7 @@ def browse():
     sort = _sort()
     stmt = services.matching_text(services.active_products(sort=sort), q)
     top = [cat for cat, path in services.category_tree() if len(path) == 1]
-    return render_template("catalog/browse.html", page=_paginate(_with_store(stmt), PER_PAGE),
+    return render_template("catalog/browse.html", page=paginate(_with_store(stmt), PER_PAGE),
                            q=q, sort=sort, category=None, chips=top, trail=[])
 
 
@@ -112,7 +94,7 @@ def category(slug: str):
         abort(404)
     sort = _sort()
     stmt = services.active_products(category=cat, sort=sort)
-    return render_template("catalog/browse.html", page=_paginate(_with_store(stmt), PER_PAGE),
+    return render_template("catalog/browse.html", page=paginate(_with_store(stmt), PER_PAGE),
                            q="", sort=sort, category=cat, chips=cat.children,
                            trail=services.category_path(cat))
 
@@ -120,7 +102,7 @@ def category(slug: str):
 @bp.get("/produk/<int:product_id>")
 def product_page(product_id: int):
     """A product's page. Drafts and archived products are shown only to their store's owner."""
-    me = _me()
+    me = acting_user()
     product = services.visible_product(product_id, me)
     return render_template("catalog/product.html", product=product,
                            is_owner=me is not None and product.store.owner_id == me.id,
@@ -134,7 +116,7 @@ def store_page(slug: str):
     sort = _sort()
     stmt = services.active_products(store=store, sort=sort)
     return render_template("catalog/store.html", store=store, sort=sort,
-                           page=_paginate(_with_store(stmt), PER_PAGE))
+                           page=paginate(_with_store(stmt), PER_PAGE))
 
 
 # --- seller pages -----------------------------------------------------------------------------
@@ -149,18 +131,15 @@ def _region_choices(form: StoreForm) -> None:
 @login_required
 def store_new():
     """Open a store; the user becomes a seller. One store per user."""
-    me = _me()
+    me = acting_user()
     if services.store_of(me) is not None:
         return redirect(url_for("catalog.seller_dashboard"))
     form = StoreForm()
     _region_choices(form)
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             store = services.create_store(me, form.service_data())
-        except DomainError as exc:
-            _form_failed(form, exc)
-        else:
-            db.session.commit()
+        if call.ok:
             flash(_("Toko %(name)s sudah dibuka. Tambahkan produk pertama Anda!", name=store.name),
                   "success")
             return redirect(url_for("catalog.seller_dashboard"))
@@ -168,56 +147,44 @@ def store_new():
 
 
 @bp.route("/jual/toko", methods=["GET", "POST"])
-@login_required
-def store_edit():
+@store_required(message=None)
+def store_edit(store: Store):
     """Edit the seller's own store."""
-    me = _me()
-    store = services.store_of(me)
-    if store is None:
-        return redirect(url_for("catalog.store_new"))
     form = StoreForm(obj=store)
     _region_choices(form)
     if form.validate_on_submit():
-        try:
-            services.update_store(store, form.service_data(), actor=me)
-        except DomainError as exc:
-            _form_failed(form, exc)
-        else:
-            db.session.commit()
+        with service_call(form) as call:
+            services.update_store(store, form.service_data(), actor=acting_user())
+        if call.ok:
             flash(_("Data toko tersimpan."), "success")
             return redirect(url_for("catalog.seller_dashboard"))
     return render_template("catalog/store_form.html", form=form, store=store)
 
 
 @bp.get("/jual")
-@login_required
-def seller_dashboard():
+@store_required(message=None)
+def seller_dashboard(store: Store):
     """The seller's desk: store summary, product counts and the product table."""
-    me = _me()
-    store = services.store_of(me)
-    if store is None:
-        return redirect(url_for("catalog.store_new"))
+    me = acting_user()
     status = request.args.get("status") or None
     if status not in {s.value for s in ProductStatus}:
         status = None
     stmt = services.store_products(store, actor=me, status=status)
     return render_template("catalog/dashboard.html", store=store, status=status,
                            counts=services.product_counts_by_status(store, actor=me),
-                           page=_paginate(stmt, SELLER_PER_PAGE))
+                           page=paginate(stmt, SELLER_PER_PAGE))
 
 
 def _save_product(form: ProductForm, *, store: Store, product: Product | None) -> Product | None:
     """Create or update from the form; on failure roll back, mark the fields and return None."""
-    me = _me()
+    me = acting_user()
     data, tier_error = form.service_data()
-    try:
+    saved = None
+    with service_call(form):
         if product is None:
             saved = services.create_product(store, data, actor=me)
         else:
             saved = services.update_product(product, data, actor=me)
-    except DomainError as exc:
-        _form_failed(form, exc)
-        saved = None
     if tier_error is not None:
         # The tiers never reached the service, so nothing may be kept even if the rest was fine.
         db.session.rollback()
@@ -226,31 +193,57 @@ def _save_product(form: ProductForm, *, store: Store, product: Product | None) -
     return saved
 
 
+def _prepare_photos(uploads: list) -> tuple[list, tuple | None]:
+    """Do the picture work of `uploads` in order, before the request writes anything.
+
+    Returns the (file name, PreparedImage) pairs of the files before the first refused one, and
+    that refusal as (file name, reason), or None when every file is a picture. Files after a
+    refused one are not looked at (the seller sends them again).
+    """
+    prepared = []
+    for upload in uploads:
+        try:
+            prepared.append((upload.filename, images.prepare_image(upload.read())))
+        except DomainError as exc:
+            return prepared, (upload.filename, _image_error(exc))
+    return prepared, None
+
+
+def _attach_photos(product: Product, prepared: list, refused: tuple | None) -> tuple[int, tuple | None]:
+    """Attach prepared photos to `product` in order, stopping at the first it refuses (the
+    photo limit). Returns how many were added and the refusal to show (this one, or the
+    preparing's `refused` when all were added)."""
+    added = 0
+    for filename, picture in prepared:
+        try:
+            # add_image refuses (too many photos) before it changes anything, so the photos
+            # added before stay in the request, and so does the product.
+            images.add_image(product, picture, actor=acting_user())
+        except DomainError as exc:
+            return added, (filename, _image_error(exc))
+        added += 1
+    return added, refused
+
+
 @bp.route("/jual/produk/baru", methods=["GET", "POST"])
-@login_required
-def product_new():
-    """Add a product, with its photos chosen in the same form."""
-    me = _me()
-    store = services.store_of(me)
-    if store is None:
-        flash(_("Buka toko terlebih dahulu untuk mulai berjualan."), "info")
-        return redirect(url_for("catalog.store_new"))
+@store_required
+def product_new(store: Store):
+    """Add a product, with its photos chosen in the same form.
+
+    A refused photo does not lose the product: the product and the photos before the refused
+    one are kept and the seller lands on the product's edit page to fix the photos.
+    """
     form = ProductForm()
-    form.set_category_choices(services.category_tree(), _lang())
+    form.set_category_choices(services.category_tree(), current_lang())
     if form.validate_on_submit():
+        prepared, refused = _prepare_photos(form.uploaded_images())
         product = _save_product(form, store=store, product=None)
         if product is not None:
-            db.session.commit()
-            for upload in form.uploaded_images():
-                try:
-                    images.add_image(product, upload.read(), actor=me)
-                except DomainError as exc:
-                    # The product is saved already; the seller fixes the photos on its edit page.
-                    db.session.rollback()
-                    flash(_("Produk tersimpan, tetapi foto %(file)s ditolak: %(reason)s",
-                            file=upload.filename, reason=_image_error(exc)), "error")
-                    return redirect(url_for("catalog.product_edit", product_id=product.id))
-                db.session.commit()
+            _added, refused = _attach_photos(product, prepared, refused)
+            if refused is not None:
+                flash(_("Produk tersimpan, tetapi foto %(file)s ditolak: %(reason)s",
+                        file=refused[0], reason=refused[1]), "error")
+                return redirect(url_for("catalog.product_edit", product_id=product.id))
             flash(_("Produk %(title)s tersimpan.", title=product.title), "success")
             return redirect(url_for("catalog.seller_dashboard"))
     return render_template("catalog/product_form.html", form=form, product=None)
@@ -260,13 +253,11 @@ def product_new():
 @login_required
 def product_edit(product_id: int):
     """Edit one of the seller's products and manage its photos."""
-    me = _me()
-    product = services.owned_product(product_id, me)
+    product = services.owned_product(product_id, acting_user())
     form = ProductForm(data=product_form_data(product))
-    form.set_category_choices(services.category_tree(), _lang())
+    form.set_category_choices(services.category_tree(), current_lang())
     if form.validate_on_submit():
         if _save_product(form, store=product.store, product=product) is not None:
-            db.session.commit()
             flash(_("Perubahan produk tersimpan."), "success")
             return redirect(url_for("catalog.seller_dashboard"))
     return render_template("catalog/product_form.html", form=form, product=product,
@@ -277,24 +268,17 @@ def product_edit(product_id: int):
 @bp.post("/jual/produk/<int:product_id>/foto")
 @login_required
 def product_images_upload(product_id: int):
-    """Add photos to one of the seller's products; stops at the first refused file."""
-    me = _me()
-    product = services.owned_product(product_id, me)
+    """Add photos to one of the seller's products; stops at the first refused file (the ones
+    before it are kept)."""
+    product = services.owned_product(product_id, acting_user())
     form = ImageUploadForm()
     uploads = form.uploaded_images() if form.validate_on_submit() else []
     if not uploads:
         flash(_("Pilih berkas foto."), "error")
-    added = 0
-    for upload in uploads:
-        try:
-            images.add_image(product, upload.read(), actor=me)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(_("Foto %(file)s ditolak: %(reason)s", file=upload.filename,
-                    reason=_image_error(exc)), "error")
-            break
-        db.session.commit()
-        added += 1
+    prepared, refused = _prepare_photos(uploads)
+    added, refused = _attach_photos(product, prepared, refused)
+    if refused is not None:
+        flash(_("Foto %(file)s ditolak: %(reason)s", file=refused[0], reason=refused[1]), "error")
     if added:
         flash(ngettext("%(num)d foto ditambahkan.", "%(num)d foto ditambahkan.", added), "success")
     return redirect(url_for("catalog.product_edit", product_id=product_id, _anchor="foto"))
@@ -304,9 +288,8 @@ def product_images_upload(product_id: int):
 @login_required
 def product_image_delete(product_id: int, image_id: int):
     """Remove one photo from one of the seller's products."""
-    me = _me()
+    me = acting_user()
     images.delete_image(services.owned_product(product_id, me), image_id, actor=me)
-    db.session.commit()
     flash(_("Foto dihapus."), "success")
     return redirect(url_for("catalog.product_edit", product_id=product_id, _anchor="foto"))
 
@@ -315,9 +298,8 @@ def product_image_delete(product_id: int, image_id: int):
 @login_required
 def product_image_main(product_id: int, image_id: int):
     """Make one photo the product's main photo."""
-    me = _me()
+    me = acting_user()
     images.move_image_first(services.owned_product(product_id, me), image_id, actor=me)
-    db.session.commit()
     flash(_("Foto utama diganti."), "success")
     return redirect(url_for("catalog.product_edit", product_id=product_id, _anchor="foto"))
 
@@ -326,13 +308,12 @@ def product_image_main(product_id: int, image_id: int):
 @login_required
 def product_delete(product_id: int):
     """Delete one of the seller's products: the first POST asks, a POST with confirm=1 deletes."""
-    me = _me()
+    me = acting_user()
     product = services.owned_product(product_id, me)
     if request.form.get("confirm") != "1":
         return render_template("catalog/product_delete.html", product=product)
     title = product.title
     services.delete_product(product, actor=me)
-    db.session.commit()
     flash(_("Produk %(title)s dihapus.", title=title), "success")
     return redirect(url_for("catalog.seller_dashboard"))
 
@@ -347,9 +328,9 @@ def admin_stores():
     if show not in REVIEW_FILTERS:
         show = "unverified"
     q = (request.args.get("q") or "").strip()
-    stmt = services.stores_for_review(actor=_me(), verified=REVIEW_FILTERS[show], q=q).options(
+    stmt = services.stores_for_review(actor=acting_user(), verified=REVIEW_FILTERS[show], q=q).options(
         so.selectinload(Store.regency), so.selectinload(Store.province), so.selectinload(Store.owner))
-    return render_template("catalog/admin_stores.html", page=_paginate(stmt, ADMIN_PER_PAGE),
+    return render_template("catalog/admin_stores.html", page=paginate(stmt, ADMIN_PER_PAGE),
                            show=show, q=q)
 
 
@@ -362,8 +343,7 @@ def admin_store_verify(slug: str):
     if not form.validate_on_submit() or form.verified.data not in ("0", "1"):
         abort(400)
     verified = form.verified.data == "1"
-    services.set_store_verified(store, verified, actor=_me())
-    db.session.commit()
+    services.set_store_verified(store, verified, actor=acting_user())
     if verified:
         flash(_("Toko %(name)s sudah terverifikasi.", name=store.name), "success")
     else:

@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from catalog.addresses import clean_address
 from catalog.models import Product, Province, Regency
 from marketplace.errors import Conflict, DomainError, ValidationError
 from marketplace.extensions import db
@@ -19,7 +20,7 @@ from marketplace.forms import apply_errors
 from marketplace.web import acting_user, current_lang, flash_errors
 from orders import bp, services
 from orders.cart import bag_for, build_cart, set_quantity
-from orders.checkout import PaymentDeclined, clean_address, place_checkout
+from orders.checkout import PaymentDeclined, place_checkout
 from orders.forms import AddToCartForm, CartLineForm, CheckoutForm, TransferProofForm
 from orders.models import PaymentMethod
 from orders.payments import stripe as payments

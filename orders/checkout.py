@@ -8,7 +8,6 @@ inside the same transaction: a declined card refuses the checkout the same way.
 """
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import timedelta
 
@@ -16,7 +15,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from catalog.models import Product, ProductStatus, Province, Regency
+from catalog.addresses import clean_address
+from catalog.models import Product, ProductStatus
 from catalog.signals import products_changed
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, DomainError, ValidationError
@@ -28,59 +28,11 @@ from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, P
 from orders.notifications import notify
 from orders.payments import stripe as payments
 
-COUNTRY = re.compile(r"^[A-Z]{2}$")
-
 
 class PaymentDeclined(DomainError):
     status = 402
     code = "payment_declined"
     default_message = _l("Pembayaran ditolak oleh bank penerbit kartu.")
-
-
-def clean_address(raw) -> dict:
-    """A shipping address: Indonesian (province and regency codes, postal code) or abroad."""
-    if not isinstance(raw, dict):
-        raise ValidationError(fields={"shipping_address": _l("Alamat pengiriman wajib diisi.")})
-    errors, clean = {}, {}
-
-    def text(name, *, required, max_len=200):
-        value = raw.get(name)
-        value = value.strip() if isinstance(value, str) else ""
-        if required and not value:
-            errors[name] = _l("Wajib diisi.")
-        elif len(value) > max_len:
-            errors[name] = _l("Maksimal %(n)d karakter.", n=max_len)
-        clean[name] = value or None
-
-    country = str(raw.get("country") or "ID").strip().upper()
-    if not COUNTRY.match(country):
-        errors["country"] = _l("Kode negara dua huruf (ISO), mis. ID, SG, JP.")
-    clean["country"] = country
-    text("name", required=True, max_len=120)
-    text("phone", required=True, max_len=30)
-    text("line1", required=True)
-    text("district", required=False, max_len=120)
-    if country == "ID":
-        text("postal_code", required=True, max_len=10)
-        if clean.get("postal_code") and not re.fullmatch(r"\d{5}", clean["postal_code"]):
-            errors["postal_code"] = _l("Kode pos Indonesia 5 digit.")
-        province, regency = raw.get("province"), raw.get("regency")
-        if not province or db.session.get(Province, str(province)) is None:
-            errors["province"] = _l("Pilih provinsi.")
-        else:
-            clean["province"] = str(province)
-            reg = db.session.get(Regency, str(regency)) if regency else None
-            if reg is None or reg.province_code != str(province):
-                errors["regency"] = _l("Pilih kabupaten/kota di provinsi itu.")
-            else:
-                clean["regency"] = reg.code
-    else:
-        text("postal_code", required=False, max_len=20)
-        text("province", required=False, max_len=120)
-        text("regency", required=False, max_len=120)
-    if errors:
-        raise ValidationError(fields={f"shipping_address.{k}": v for k, v in errors.items()})
-    return clean
 
 
 def reserve_stock(product_id: int, quantity: int) -> bool:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
-from marketplace.forms import default_field_for_error
+from catalog.forms import AddressForm
 from marketplace.money import DISPLAY_CURRENCIES
 from orders.models import PaymentMethod, ShippingZone
 
@@ -54,68 +53,6 @@ class CartLineForm(FlaskForm):
     quantity = StringField(_l("Jumlah"), render_kw={"inputmode": "numeric", "type": "number",
                                                     "min": "0", "step": "1"})
 
-
-def country_choices(lang: str) -> list[SelectChoice]:
-    """Every country by its ISO code, named in the reader's language; Indonesia first."""
-    names = Locale.parse(lang).territories
-    codes = sorted((code for code in names if len(code) == 2 and code.isalpha()
-                    and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "ID"}),
-                   key=lambda code: names[code].casefold())
-    return [SelectChoice("ID", names.get("ID", "Indonesia"))] + [
-        SelectChoice(code, names[code]) for code in codes]
-
-
-class AddressForm(FlaskForm):
-    """A shipping address, as the checkout and an accepted quote take it.
-
-    An Indonesian address uses the province and regency selects (codes) and a 5-digit postal
-    code; an address abroad uses the free-text `region` and `city`. `address()` gives the dict
-    `orders.checkout.clean_address` reads.
-    """
-
-    name = StringField(_l("Nama penerima"), render_kw={"autocomplete": "name", "maxlength": 120})
-    phone = StringField(_l("Nomor telepon"), render_kw={"autocomplete": "tel", "inputmode": "tel",
-                                                         "maxlength": 30})
-    line1 = StringField(_l("Alamat (jalan, nomor rumah, RT/RW)"),
-                        render_kw={"autocomplete": "street-address", "maxlength": 200})
-    district = StringField(_l("Kecamatan / kelurahan (opsional)"), render_kw={"maxlength": 120})
-    country = _select(_l("Negara"), default="ID", render_kw={"autocomplete": "country"})
-    province = _select(_l("Provinsi"))
-    regency = _select(_l("Kabupaten/kota"))
-    region = StringField(_l("Provinsi / negara bagian (opsional)"), render_kw={"maxlength": 120})
-    city = StringField(_l("Kota (opsional)"), render_kw={"maxlength": 120})
-    postal_code = StringField(_l("Kode pos"), render_kw={"autocomplete": "postal-code",
-                                                         "maxlength": 20})
-
-    def set_address_choices(self, *, lang: str, provinces, regencies) -> None:
-        """Fill the selects; each regency carries its province code for the filtering script."""
-        self.country.choices = country_choices(lang)
-        self.province.choices = [SelectChoice("", _l("Pilih provinsi"))] + [
-            SelectChoice(p.code, p.name) for p in provinces]
-        self.regency.choices = [SelectChoice("", _l("Pilih kabupaten/kota"))] + [
-            SelectChoice(r.code, r.name, render_kw={"data-province": r.province_code})
-            for r in regencies]
-
-    @property
-    def abroad(self) -> bool:
-        return (self.country.data or "ID").strip().upper() != "ID"
-
-    def address(self) -> dict:
-        """The submitted address as `clean_address` takes it."""
-        data = {name: getattr(self, name).data for name in (
-            "name", "phone", "line1", "district", "country", "postal_code")}
-        if self.abroad:
-            data.update(province=self.region.data, regency=self.city.data)
-        else:
-            data.update(province=self.province.data, regency=self.regency.data)
-        return data
-
-    def field_for_error(self, key: str):
-        """`shipping_address.<key>` (and plain) errors go under their fields; abroad, the
-        province and regency keys are the free-text region and city fields."""
-        names = {"province": "region", "regency": "city"} if self.abroad else {}
-        name = key.removeprefix("shipping_address.")
-        return default_field_for_error(self, names.get(name, name))
 
 class CheckoutForm(AddressForm):
     """The shipping address and the payment method."""

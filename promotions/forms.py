@@ -27,9 +27,9 @@ from wtforms import (
     TextAreaField,
 )
 
+from catalog.forms import AddressForm, country_choices
 from marketplace.forms import default_field_for_error
 from marketplace.timeutil import as_utc
-from orders.forms import AddressForm, country_choices
 from promotions.models import (
     INCOTERMS,
     ApplicationStatus,

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from catalog import validation as v
+from catalog.addresses import COUNTRY_CODE
 from catalog.models import Category, Product, ProductStatus, Store
 from catalog.signals import products_changed
 from marketplace.accounts.models import User
@@ -31,8 +32,6 @@ from promotions.models import (
     Registration,
 )
 from promotions.models import EventStatus as S
-
-COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 @dataclass(frozen=True)
@@ -134,7 +133,7 @@ def _clean_event(data: dict, *, partial: bool, current: Event | None = None) -> 
         if isinstance(markets, str):
             markets = [m for m in re.split(r"[,\s]+", markets) if m]
         markets = [str(m).strip().upper() for m in markets] if isinstance(markets, list) else None
-        if markets is None or not all(COUNTRY.match(m) for m in markets):
+        if markets is None or not all(COUNTRY_CODE.match(m) for m in markets):
             errors["target_markets"] = _l("Kode negara dua huruf, dipisah koma (mis. JP, SG, NL).")
         else:
             clean["target_markets"] = sorted(set(markets))
@@ -423,7 +422,7 @@ def register(event: Event, user: User, data: dict) -> Registration:
     elif len(company) > 160:
         errors["company"] = _l("Maksimal %(n)d karakter.", n=160)
     country = str(data.get("country") or "").strip().upper()
-    if not COUNTRY.match(country):
+    if not COUNTRY_CODE.match(country):
         errors["country"] = _l("Kode negara dua huruf (ISO), mis. ID, SG, JP.")
     interests = data.get("interests") or ""
     if isinstance(interests, list):

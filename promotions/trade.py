@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from catalog import validation as v
+from catalog.addresses import COUNTRY_CODE
 from catalog.models import Product, ProductStatus, Store
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -30,7 +31,7 @@ from promotions.models import (
     RfqStatus,
 )
 from promotions.notify import notify_user
-from promotions.services import COUNTRY, parse_time, registration_of, require_officer
+from promotions.services import parse_time, registration_of, require_officer
 
 
 def _date(value, name: str, errors: dict) -> date | None:
@@ -64,7 +65,7 @@ def create_rfq(buyer: User, data: dict) -> Rfq:
         except v.FieldError as exc:
             errors["target_price_idr"] = exc.message
     country = str(data.get("destination_country") or "").strip().upper()
-    if not COUNTRY.match(country):
+    if not COUNTRY_CODE.match(country):
         errors["destination_country"] = _l("Kode negara dua huruf (ISO), mis. ID, SG, JP.")
     incoterm = str(data.get("incoterm") or "").strip().upper()
     if incoterm not in INCOTERMS:
