@@ -324,6 +324,53 @@ def test_new_product_with_a_bad_photo_keeps_the_product(client, db, make_store, 
     assert "Berkas ini bukan foto JPEG, PNG atau WebP yang utuh." in html
 
 
+def test_new_product_with_a_bad_first_photo_keeps_the_product_without_photos(client, db, make_store,
+                                                                             login):
+    store = make_store()
+    login(client, store.owner)
+
+    # when the first file is not a picture (the good one after it is not looked at)
+    response = client.post("/jual/produk/baru", data={
+        **product_form(), **upload((b"bukan gambar", "a.jpg"), (image_bytes("JPEG"), "b.jpg"))},
+        content_type="multipart/form-data")
+
+    # then the product is kept without photos and the seller lands on its edit page
+    product = db.session.scalar(sa.select(Product))
+    assert product is not None and product.images == []
+    assert response.headers["Location"] == f"/jual/produk/{product.id}/ubah"
+    assert "Produk tersimpan, tetapi foto a.jpg ditolak" in text(client.get(response.headers["Location"]))
+
+
+def test_new_product_with_nine_photos_keeps_eight(app, client, db, make_store, login):
+    store = make_store()
+    login(client, store.owner)
+    files = [(image_bytes("PNG", color=(n * 25, 40, 40)), f"{n}.png") for n in range(9)]
+
+    response = client.post("/jual/produk/baru", data={**product_form(), **upload(*files)},
+                           content_type="multipart/form-data")
+
+    product = db.session.scalar(sa.select(Product))
+    assert len(product.images) == 8
+    assert response.headers["Location"] == f"/jual/produk/{product.id}/ubah"
+    html = text(client.get(response.headers["Location"]))
+    assert "Produk tersimpan, tetapi foto 8.png ditolak: Paling banyak 8 foto per produk." in html
+
+
+def test_upload_keeps_the_photos_before_a_refused_one(client, db, make_product, login):
+    product = make_product()
+    login(client, product.store.owner)
+
+    response = client.post(f"/jual/produk/{product.id}/foto",
+                           data=upload((image_bytes("JPEG"), "1.jpg"), (b"bukan foto", "2.jpg"),
+                                       (image_bytes("PNG"), "3.png")),
+                           content_type="multipart/form-data", follow_redirects=True)
+
+    html = text(response)
+    assert "Foto 2.jpg ditolak: Berkas ini bukan foto JPEG, PNG atau WebP yang utuh." in html
+    assert "1 foto ditambahkan." in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProductImage)) == 1
+
+
 def test_upload_refuses_a_file_that_is_not_a_picture(client, db, make_product, login):
     product = make_product()
     login(client, product.store.owner)
