@@ -54,13 +54,7 @@ def _image_error(exc: DomainError) -> str:
 
 @bp.context_processor
 def _catalog_helpers():
-    def page_url(page: int) -> str:
-        """This page's URL with the same filters, at another page number."""
-        args = {**request.view_args, **request.args.to_dict(), "page": page}
-        return url_for(request.endpoint, **args)
-
-    return {"page_url": page_url, "image_url": images.image_url,
-            "sort_options": SORT_OPTIONS}
+    return {"sort_options": SORT_OPTIONS}
 
 
 # --- public pages -----------------------------------------------------------------------------

@@ -48,8 +48,13 @@ def rupiah(amount: int | None) -> str:
     return format_currency(amount, "IDR", format="¤#,##0", locale="id_ID", currency_digits=False)
 
 
+def current_lang() -> str:
+    """The language this response is rendered in ("id" or "en")."""
+    return str(get_locale() or "id")
+
+
 def number(value) -> str:
-    return format_decimal(value, locale=str(get_locale() or "id"))
+    return format_decimal(value, locale=current_lang())
 
 
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:

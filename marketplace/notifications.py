@@ -18,6 +18,7 @@ from flask_login import login_required
 from marketplace.extensions import db
 from marketplace.hooks import Hook
 from marketplace.timeutil import utcnow
+from marketplace.web import acting_user, paginate
 
 bp = Blueprint("notifications", __name__)
 PER_PAGE = 20
@@ -92,8 +93,6 @@ def user_notifications(user_id: int) -> sa.Select:
 @login_required
 def index():
     """The user's notifications, newest first, in the reader's language; viewing marks them read."""
-    from marketplace.web import acting_user, paginate
-
     me = acting_user()
     page = paginate(user_notifications(me.id), PER_PAGE)
     items = [(n, render(n), n.read_at is None) for n in page.items]

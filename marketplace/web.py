@@ -20,13 +20,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, session, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.urls import iri_to_uri
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
+from marketplace.i18n import current_lang  # noqa: F401  (part of the page helpers)
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/core")
@@ -61,11 +61,6 @@ PERMISSIONS_POLICY = ('camera=(), microphone=(), geolocation=(), usb=(), '
 def acting_user():
     """The signed-in user as the model object (services compare and store it), or None."""
     return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def current_lang() -> str:
-    """The language this response is rendered in ("id" or "en")."""
-    return str(get_locale() or "id")
 
 
 def paginate(stmt, per_page: int):

@@ -23,7 +23,6 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from catalog.access import store_required
-from catalog.images import image_url
 from catalog.models import Province, Regency
 from marketplace.auth import admin_required
 from marketplace.errors import DomainError
@@ -112,7 +111,7 @@ def _order_helpers():
                                  Locale.parse(current_lang()).territories.get(country, country)) if p))
             if line]
 
-    return {"image_url": image_url, "status_label": state.status_label,
+    return {"status_label": state.status_label,
             "action_labels": ACTION_LABELS, "address_lines": address_lines,
             "zone_labels": ZONE_LABELS}
 

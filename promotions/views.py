@@ -25,7 +25,6 @@ from flask_login import login_required
 
 from catalog import services as catalog_services
 from catalog.access import store_required
-from catalog.images import image_url
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import as_utc, isoformat, utcnow
@@ -106,8 +105,7 @@ def _promotion_helpers():
             "application_labels": APPLICATION_LABELS, "rfq_labels": RFQ_LABELS,
             "quote_labels": QUOTE_LABELS, "buyer_type_labels": BUYER_TYPE_LABELS,
             "zone_label": zone_label, "when": _when, "clock": _clock, "iso": isoformat, "viewer_zone": _viewer_zone(),
-            "country_name": country_name, "usd": usd, "day": day,
-            "image_url": image_url}
+            "country_name": country_name, "usd": usd, "day": day}
 
 
 # --- public event pages -----------------------------------------------------------------------

@@ -10,12 +10,11 @@ import time
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from catalog.models import Category, Province, Regency
 from marketplace.extensions import db
-from marketplace.i18n import rupiah
+from marketplace.i18n import current_lang, rupiah
 
 #: seconds facet labels are kept before they are read from the database again
 LABELS_TTL = 60.0
@@ -90,7 +89,7 @@ def price_bucket_value(low: int, high: int | None) -> str:
 def price_bucket_label(low: int, high: int | None) -> str:
     """The label of a price bucket in the current locale ("di bawah Rp25.000"), cached."""
     cache = _cache().buckets
-    key = (str(get_locale() or "id"), low, high)
+    key = (current_lang(), low, high)
     if key not in cache:
         cache[key] = _bucket_label(low, high)
     return cache[key]

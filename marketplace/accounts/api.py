@@ -95,6 +95,6 @@ def delete_token(token_id: int):
 def me():
     body = user_json(current_user)
     body["store"] = None
-    for fields in me_fields.call(current_user):
+    for fields in me_fields.call(acting_user()):
         body.update(fields)
     return jsonify(body)
