@@ -13,8 +13,8 @@ What it does:
    embedded search index is built once from them, as `flask search reindex` would.
 2. Throughput of the real service: each timed checkout is what a request does: a fresh app
    context (one per request), the buyer loaded as the login loader does,
-   `orders.checkout.place_checkout(buyer, UserBag(buyer), shipping_address=...,
-   payment_method="bank_transfer")` and the commit. Carts are NOT part of the timing: before each
+   `orders.checkout.place_checkout(buyer, bag.quantities(), address,
+   payment_method="bank_transfer")`, the cart emptied, and the commit. Carts are NOT part of the timing: before each
    run every buyer's cart is refilled by a COPY into cart_items with 1-3 random products of
    1-3 units each, so every checkout uses a different buyer with a full cart. Runs: 1 buyer,
    16 buyers as threads of one process (one app, the GIL shared), 16 buyers as 16 forked worker
@@ -281,6 +281,7 @@ def fill_carts(engine, buyer_ids: list[int], product_ids: list[int], rng: random
 
 def checkout_once(app, buyer_id: int) -> tuple[float, str]:
     """What one checkout request does after its form is parsed: buyer, place_checkout, commit."""
+    from catalog.addresses import clean_address
     from marketplace.accounts.models import User
     from marketplace.errors import Conflict
     from marketplace.extensions import db
@@ -291,8 +292,10 @@ def checkout_once(app, buyer_id: int) -> tuple[float, str]:
     with app.app_context():  # popping it removes the session, as the end of a request does
         buyer = db.session.get(User, buyer_id)
         try:
-            place_checkout(buyer, UserBag(buyer), shipping_address=ADDRESS,
+            bag = UserBag(buyer)
+            place_checkout(buyer, bag.quantities(), clean_address(ADDRESS),
                            payment_method="bank_transfer")
+            bag.clear()
             db.session.commit()
             outcome = "ok"
         except Conflict as exc:

@@ -29,7 +29,8 @@ from orders import checkout as checkout_service
 from orders import services
 from orders.cart import bag_for, build_cart, set_quantity
 from orders.models import Checkout, OrderStatus, PaymentMethod
-from orders.payments import stripe as payments
+from orders.payments import service as payments
+from orders.payments import stripe as gateway
 from orders.serialise import cart_json, checkout_json, order_json
 from orders.state import MAX_REASON
 
@@ -37,7 +38,7 @@ bp = api_blueprint("orders_api", __name__)
 
 # Card payments are on offer only where Stripe is configured; the document says so.
 enum_source("payment_methods", lambda: [m.value for m in PaymentMethod
-                                        if m != PaymentMethod.CARD or payments.configured()],
+                                        if m != PaymentMethod.CARD or gateway.configured()],
             cache=False)
 
 _money = {"type": "integer"}
@@ -174,10 +175,15 @@ def delete_cart_item(product_id: int):
 def checkout():
     data = json_body()
     buyer = acting_user()
-    placed = checkout_service.place_checkout(
-        buyer, bag_for(buyer, session), shipping_address=data.get("shipping_address"),
-        payment_method=data.get("payment_method"), payment_method_id=data.get("payment_method_id"),
-        idempotency_key=request.headers.get("Idempotency-Key"))
+    key = request.headers.get("Idempotency-Key")
+    placed = checkout_service.replayed_checkout(buyer, key)
+    if placed is None:
+        bag = bag_for(buyer, session)
+        address = checkout_service.checkout_input(data.get("shipping_address"), data.get("payment_method"))
+        placed = checkout_service.place_checkout(
+            buyer, bag.quantities(), address, payment_method=data.get("payment_method"),
+            payment_method_id=data.get("payment_method_id"), idempotency_key=key)
+        bag.clear()
     return jsonify(checkout_json(placed, buyer)), 201
 
 
@@ -245,7 +251,7 @@ def transition(order_id: int):
     if action not in ACTIONS:
         raise ValidationError(fields={"action": _l("Tindakan tidak dikenal.")})
     if action == "confirm_transfer":
-        services.confirm_transfer(order, actor=actor)
+        payments.confirm_transfer(order, actor=actor)
     else:
         services.act(order, action, actor=actor, reason=data.get("reason"),
                      courier=data.get("courier"), tracking_number=data.get("tracking_number"))
@@ -263,7 +269,7 @@ def refund(order_id: int):
     actor = acting_user()
     order = services.order_for(order_id, actor)
     data = json_body()
-    made = services.refund_order(order, data.get("amount_idr"), reason=data.get("reason") or "",
+    made = payments.refund_order(order, data.get("amount_idr"), reason=data.get("reason") or "",
                                  actor=actor)
     return jsonify({"id": made.id, "order_id": order.id, "amount_idr": made.amount_idr,
                     "reason": made.reason, "status": made.status,

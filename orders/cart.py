@@ -95,25 +95,6 @@ class UserBag(Bag):
         db.session.execute(sa.delete(CartItem).where(CartItem.user_id == self.user.id))
 
 
-class FixedBag(Bag):
-    """A one-off set of lines that is not anyone's cart (an accepted quote becomes an order)."""
-
-    def __init__(self, quantities: dict[int, int]):
-        self._quantities = dict(quantities)
-
-    def quantities(self) -> dict[int, int]:
-        return dict(self._quantities)
-
-    def put(self, product_id: int, quantity: int) -> None:
-        self._quantities[product_id] = quantity
-
-    def remove(self, product_id: int) -> None:
-        self._quantities.pop(product_id, None)
-
-    def clear(self) -> None:
-        """Nothing to clear: the buyer's own cart is left as it was."""
-
-
 def bag_for(user: User | None, session: MutableMapping) -> Bag:
     if user is not None and getattr(user, "is_authenticated", False):
         return UserBag(user)

@@ -23,7 +23,7 @@ from orders.cart import bag_for, build_cart, set_quantity
 from orders.checkout import PaymentDeclined, place_checkout
 from orders.forms import AddToCartForm, CartLineForm, CheckoutForm, TransferProofForm
 from orders.models import PaymentMethod
-from orders.payments import stripe as payments
+from orders.payments import stripe as gateway
 
 # --- cart -------------------------------------------------------------------------------------
 
@@ -116,11 +116,12 @@ def checkout():
     """
     me = acting_user()
     bag = bag_for(me, session)
-    if not bag.quantities() and request.method == "GET":
+    quantities = bag.quantities()
+    if not quantities and request.method == "GET":
         flash(_("Keranjang Anda kosong."), "info")
         return redirect(url_for("orders.cart"))
     form = CheckoutForm()
-    form.set_choices(lang=current_lang(), card=payments.configured(),
+    form.set_choices(lang=current_lang(), card=gateway.configured(),
                      provinces=db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
                      regencies=db.session.scalars(sa.select(Regency).order_by(Regency.name)).all())
     if not form.idempotency_key.data:
@@ -139,10 +140,10 @@ def checkout():
             else:
                 try:
                     placed = place_checkout(
-                        me, bag, shipping_address=form.address(),
-                        payment_method=form.payment_method.data,
+                        me, quantities, address, payment_method=form.payment_method.data,
                         payment_method_id=(form.payment_method_id.data or None) if card else None,
                         idempotency_key=form.idempotency_key.data)
+                    bag.clear()
                 except PaymentDeclined as exc:
                     db.session.rollback()
                     declined = exc.message
@@ -155,7 +156,7 @@ def checkout():
                 else:
                     return redirect(url_for("orders.checkout_done", checkout_id=placed.id))
         form.payment_method_id.data = ""  # a declined or unused id is never sent twice
-    view = build_cart(bag.quantities(), address)
+    view = build_cart(quantities, address)
     if view.empty and problem is None:
         flash(_("Keranjang Anda kosong."), "info")
         return redirect(url_for("orders.cart"))
@@ -171,7 +172,7 @@ def test_card():
     """LOCAL TESTING ONLY: make a PaymentMethod for a TEST card on the local Stripe server.
 
     Exists only while STRIPE_API_BASE is set (a localstripe-like server that never sees real
-    cards); 404 otherwise, and payments.create_test_payment_method refuses too. In production
+    cards); 404 otherwise, and gateway.create_test_payment_method refuses too. In production
     card.js uses Stripe.js and card numbers never reach this server. Body: JSON
     {number, exp_month, exp_year, cvc}; answer {"id": "pm_..."}.
     """
@@ -183,7 +184,7 @@ def test_card():
     except (TypeError, ValueError):
         return jsonify({"error": {"message": _("Masa berlaku kartu ditulis BB/TT, mis. 12/30.")}}), 422
     try:
-        pm_id = payments.create_test_payment_method(
+        pm_id = gateway.create_test_payment_method(
             data.get("number"), month, year + 2000 if year < 100 else year, data.get("cvc"))
     except DomainError as exc:
         return jsonify({"error": {"message": str(exc.message)}}), exc.status

@@ -19,20 +19,16 @@ from catalog.addresses import clean_address
 from catalog.models import Product, ProductStatus
 from catalog.signals import products_changed
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, DomainError, ValidationError
+from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
-from orders import state
-from orders.cart import Bag, build_cart
+from orders.cart import build_cart
 from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod, PaymentStatus
 from orders.notifications import notify
-from orders.payments import stripe as payments
+from orders.payments import stripe as gateway
+from orders.payments.service import PaymentDeclined, start_card_payment
 
-
-class PaymentDeclined(DomainError):
-    status = 402
-    code = "payment_declined"
-    default_message = _l("Pembayaran ditolak oleh bank penerbit kartu.")
+__all__ = ["PaymentDeclined", "checkout_input", "place_checkout", "replayed_checkout", "reserve_stock"]
 
 
 def reserve_stock(product_id: int, quantity: int) -> bool:
@@ -46,27 +42,54 @@ def reserve_stock(product_id: int, quantity: int) -> bool:
     return result.rowcount == 1
 
 
-def place_checkout(buyer: User, bag: Bag, *, shipping_address, payment_method: str,
+def replayed_checkout(buyer: User, idempotency_key: str | None) -> Checkout | None:
+    """The buyer's checkout already placed with this Idempotency-Key, if any."""
+    if not idempotency_key:
+        return None
+    return db.session.scalar(sa.select(Checkout).where(
+        Checkout.idempotency_key == idempotency_key, Checkout.buyer_id == buyer.id))
+
+
+def _payment_method_errors(payment_method) -> dict:
+    if payment_method not in (PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER):
+        return {"payment_method": _l("Pilih kartu atau transfer bank.")}
+    if payment_method == PaymentMethod.CARD and not gateway.configured():
+        return {"payment_method": _l("Pembayaran kartu belum tersedia; pilih transfer bank.")}
+    return {}
+
+
+def checkout_input(shipping_address, payment_method) -> dict:
+    """Check a checkout's raw address and payment method together (API bodies, quote
+    acceptance); returns the cleaned address or raises one ValidationError with every field."""
+    errors = _payment_method_errors(payment_method)
+    try:
+        address = clean_address(shipping_address)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, code=exc.code, fields={**exc.fields, **errors}) from None
+    if errors:
+        raise ValidationError(fields=errors)
+    return address
+
+
+def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, payment_method: str,
                    payment_method_id: str | None = None, idempotency_key: str | None = None,
                    source: str | None = None,
                    fixed_prices: dict[int, tuple[int, str]] | None = None) -> Checkout:
-    """Turn the buyer's cart into a paid-or-pending checkout with one order per store.
+    """Turn `quantities` ({product_id: quantity}, read once from the buyer's cart or an accepted
+    quote) into a paid-or-pending checkout with one order per store, shipped to `address`
+    (already cleaned: `catalog.addresses.clean_address` or `checkout_input`).
 
-    `fixed_prices` carries agreed prices (an accepted quote) into the same checkout path.
-    Raises ValidationError (bad address, empty cart), Conflict `out_of_stock`, PaymentDeclined.
+    `fixed_prices` carries agreed prices (an accepted quote) into the same checkout path. The
+    caller empties the cart once this returns. Raises ValidationError (bad payment method, empty
+    cart, below the minimum), Conflict `out_of_stock`/`unavailable`/`own_product`, PaymentDeclined.
     """
-    if idempotency_key:
-        earlier = db.session.scalar(sa.select(Checkout).where(
-            Checkout.idempotency_key == idempotency_key, Checkout.buyer_id == buyer.id))
-        if earlier is not None:
-            return earlier
-    if payment_method not in (PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER):
-        raise ValidationError(fields={"payment_method": _l("Pilih kartu atau transfer bank.")})
-    if payment_method == PaymentMethod.CARD and not payments.configured():
-        raise ValidationError(fields={"payment_method": _l(
-            "Pembayaran kartu belum tersedia; pilih transfer bank.")})
-    address = clean_address(shipping_address)
-    cart = build_cart(bag.quantities(), address, fixed_prices)
+    earlier = replayed_checkout(buyer, idempotency_key)
+    if earlier is not None:
+        return earlier
+    errors = _payment_method_errors(payment_method)
+    if errors:
+        raise ValidationError(fields=errors)
+    cart = build_cart(quantities, address, fixed_prices)
     if cart.empty:
         raise ValidationError(_l("Keranjang Anda kosong."), code="empty_cart")
     if any(line.product.store.owner_id == buyer.id for line in cart.lines):
@@ -111,31 +134,8 @@ def place_checkout(buyer: User, bag: Bag, *, shipping_address, payment_method: s
     products_changed.send(None, product_ids=[item.product.id for item in cart.lines])
 
     if payment_method == PaymentMethod.CARD:
-        intent = payments.create_intent(
-            checkout.total_idr, reference=checkout.reference,
-            idempotency_key=f"checkout-{checkout.reference}",
-            payment_method_id=payment_method_id)
-        if intent.status == "failed":
-            raise PaymentDeclined(intent.error or PaymentDeclined.default_message)
-        checkout.stripe_payment_intent_id = intent.id
-        checkout.stripe_client_secret = intent.client_secret
-        if intent.status == "succeeded":
-            mark_paid(checkout)
-    bag.clear()
+        start_card_payment(checkout, payment_method_id)
     for order in checkout.orders:
         notify(order.store.owner_id, "order_placed", order)
     db.session.flush()
     return checkout
-
-
-def mark_paid(checkout: Checkout) -> None:
-    """The whole checkout is paid (card): every pending order moves to paid."""
-    if checkout.payment_status == PaymentStatus.PAID:
-        return
-    checkout.payment_status = PaymentStatus.PAID
-    checkout.paid_at = utcnow()
-    checkout.payment_error = None
-    for order in checkout.orders:
-        if order.status == OrderStatus.PENDING_PAYMENT:
-            state.transition(order, "pay", actor=None)
-    db.session.flush()

@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from marketplace.extensions import db
 from orders import services
+from orders.payments import service as payments
 
 
 @click.group("orders")
@@ -17,7 +18,7 @@ def orders_cli():
 @with_appcontext
 def expire():
     """Expire unpaid checkouts past their time and return their stock."""
-    count = services.expire_unpaid()
+    count = payments.expire_unpaid()
     db.session.commit()
     click.echo(f"expired {count} orders")
 
@@ -26,7 +27,7 @@ def expire():
 @with_appcontext
 def reconcile():
     """Ask Stripe about card payments still pending (a lost webhook loses no payment)."""
-    counts = services.reconcile()
+    counts = payments.reconcile()
     db.session.commit()
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing pending")
 

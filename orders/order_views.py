@@ -16,6 +16,7 @@ from marketplace.web import acting_user, flash_errors, paginate, safe_next
 from orders import bp, services, state
 from orders.forms import ConfirmTransferForm, OrderActionForm, RefundForm, TransferProofForm, parse_rupiah
 from orders.models import OrderStatus, PaymentMethod
+from orders.payments import service as payments
 from orders.views import ACTION_DONE, PER_PAGE
 
 # --- orders -----------------------------------------------------------------------------------
@@ -141,7 +142,7 @@ def confirm_transfer(order_id: int):
     if not ConfirmTransferForm().validate_on_submit():
         abort(400)
     try:
-        services.confirm_transfer(order, actor=me)
+        payments.confirm_transfer(order, actor=me)
     except DomainError as exc:
         flash_errors(exc)
     else:
@@ -159,7 +160,7 @@ def refund(order_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        made = services.refund_order(order, parse_rupiah(form.amount_idr.data),
+        made = payments.refund_order(order, parse_rupiah(form.amount_idr.data),
                                      reason=form.reason.data or "", actor=me)
     except ValidationError as exc:
         db.session.rollback()

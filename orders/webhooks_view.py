@@ -6,7 +6,7 @@ import logging
 from flask import Blueprint, jsonify, request
 
 from orders.payments.stripe import BadSignature, parse_webhook
-from orders.webhooks import handle_event
+from orders.payments.webhooks import handle_event
 
 bp = Blueprint("orders_webhooks", __name__)
 log = logging.getLogger(__name__)

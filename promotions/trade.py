@@ -164,8 +164,7 @@ def accept_quote(quote: Quote, *, actor: User, shipping_address, payment_method:
                  payment_method_id: str | None = None):
     """The buyer accepts: the quote becomes an order at the quoted terms, through the normal
     checkout (stock reserved, totals on the server, card or bank transfer). Returns the checkout."""
-    from orders.cart import FixedBag
-    from orders.checkout import place_checkout
+    from orders.checkout import checkout_input, place_checkout
 
     rfq = quote.rfq
     if rfq.buyer_id != actor.id:
@@ -177,7 +176,7 @@ def accept_quote(quote: Quote, *, actor: User, shipping_address, payment_method:
     quantity = max(rfq.quantity, quote.min_qty)
     source = f"event:{rfq.event.slug}" if rfq.event else f"quote:{quote.id}"
     checkout = place_checkout(
-        actor, FixedBag({rfq.product_id: quantity}), shipping_address=shipping_address,
+        actor, {rfq.product_id: quantity}, checkout_input(shipping_address, payment_method),
         payment_method=payment_method, payment_method_id=payment_method_id, source=source,
         fixed_prices={rfq.product_id: (quote.unit_price_idr, f"quote:{quote.id}")})
     quote.status = QuoteStatus.ACCEPTED

@@ -1,1 +1,9 @@
-"""Payment providers. `stripe.py` is the only module that imports the Stripe SDK."""
+"""Payments: what money does to checkouts and orders, in one place.
+
+- `service`: paying (`start_card_payment`, `mark_paid`, `confirm_transfer`), keeping a checkout's
+  payment status in step (`settle_checkout`), refunds (`refund_order`, `record_outside_refund`),
+  expiry of unpaid checkouts (`expire_unpaid`) and reconciliation with Stripe (`apply_intent`,
+  `reconcile`).
+- `webhooks`: Stripe's signed events, processed exactly once, through `service`.
+- `stripe`: the gateway; the only module that imports the Stripe SDK.
+"""

@@ -145,3 +145,37 @@ def test_same_idempotency_key_places_once(buyer_client, make_product, db):
     assert first.status_code == again.status_code == 201
     assert first.get_json()["id"] == again.get_json()["id"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Checkout)) == 1
+
+
+def test_checkout_input_reports_the_address_and_the_payment_method_together(app, db):
+    import pytest
+
+    from marketplace.errors import ValidationError
+    from orders.checkout import checkout_input
+
+    bad_region = {**JAKARTA, "province": "18"}  # Jakarta's regency is not in Lampung
+    with pytest.raises(ValidationError) as caught:
+        checkout_input(bad_region, "cash")
+    assert {"shipping_address.regency", "payment_method"} <= set(caught.value.fields)
+    with pytest.raises(ValidationError) as caught:
+        checkout_input(JAKARTA, "cash")
+    assert set(caught.value.fields) == {"payment_method"}
+    assert checkout_input(JAKARTA, "bank_transfer")["regency"] == "31.71"
+
+
+def test_place_checkout_takes_quantities_and_leaves_the_cart_to_its_caller(app, db, make_user,
+                                                                        make_product):
+    """An accepted quote or a bench passes quantities of its own: the buyer's cart is untouched
+    until the caller empties it, and the address is not cleaned a second time."""
+    from catalog.addresses import clean_address
+    from orders.cart import UserBag
+    from orders.checkout import place_checkout
+
+    buyer, in_cart, bought = make_user(), make_product(stock=5), make_product(stock=5, price_idr=40000)
+    UserBag(buyer).put(in_cart.id, 2)
+    placed = place_checkout(buyer, {bought.id: 3}, clean_address(JAKARTA),
+                            payment_method="bank_transfer")
+    assert [(line.product_id, line.quantity) for line in placed.orders[0].lines] == [(bought.id, 3)]
+    assert placed.orders[0].subtotal_idr == 120000
+    assert UserBag(buyer).quantities() == {in_cart.id: 2}
+    assert db.session.scalar(sa.select(Product.stock).where(Product.id == bought.id)) == 2

@@ -13,6 +13,7 @@ def test_fifty_concurrent_checkouts_over_ten_units_make_exactly_ten_orders(app, 
                                                                           make_product):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the race is about PostgreSQL's row locks")
+    from catalog.addresses import clean_address
     from marketplace.errors import Conflict
     from orders.cart import UserBag
     from orders.checkout import place_checkout
@@ -37,8 +38,10 @@ def test_fifty_concurrent_checkouts_over_ten_units_make_exactly_ten_orders(app, 
             _db.session.commit()  # hand the connection back: the pool is smaller than the crowd
             start.wait()
             try:
-                place_checkout(buyer, UserBag(buyer), shipping_address=JAKARTA,
+                bag = UserBag(buyer)
+                place_checkout(buyer, bag.quantities(), clean_address(JAKARTA),
                                payment_method="bank_transfer")
+                bag.clear()
                 _db.session.commit()
                 result = "ok"
             except Conflict as exc:

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from orders.models import Checkout, PaymentStatus, ProcessedWebhook, Refund
+from orders.models import Checkout, ProcessedWebhook
+from orders.payments.service import apply_intent, record_outside_refund
 from orders.payments.stripe import WebhookEvent, from_stripe_amount
-from orders.services import apply_intent, settle_checkout
 
 HANDLED = ("payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded")
 
@@ -47,21 +47,4 @@ def handle_event(event: WebhookEvent) -> str:
     checkout = _checkout_for_intent(obj.get("payment_intent"))
     if checkout is None:
         return "unknown_intent"
-    refunded_at_stripe = from_stripe_amount(obj.get("amount_refunded") or 0)
-    recorded = sum(o.refunded_idr for o in checkout.orders)
-    missing = refunded_at_stripe - recorded
-    if missing <= 0:
-        return "unchanged"
-    for order in checkout.orders:
-        room = order.total_idr - order.refunded_idr
-        take = min(room, missing)
-        if take > 0:
-            db.session.add(Refund(order_id=order.id, amount_idr=take,
-                                  reason="refunded in Stripe", status="succeeded"))
-            order.refunded_idr += take
-            missing -= take
-    settle_checkout(checkout)
-    if checkout.payment_status == PaymentStatus.PAID and all(
-            o.refunded_idr >= o.total_idr for o in checkout.orders):
-        checkout.payment_status = PaymentStatus.REFUNDED
-    return "refund_recorded"
+    return record_outside_refund(checkout, from_stripe_amount(obj.get("amount_refunded") or 0))
