@@ -23,12 +23,11 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from marketplace import (  # noqa: F401  (money: the rates model)
+    from marketplace import (
         api,
         auth,
         i18n,
         limiter_storage,  # the rate_limits model and the database:// storage
-        money,
         request_limits,
         web,
     )
@@ -54,10 +53,11 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
     api.init_app(app)
 
     import marketplace.accounts as accounts
-    from marketplace import notifications
+    from marketplace import money, notifications
 
     accounts.init_app(app)
     notifications.init_app(app)
+    money.init_app(app)
     for domain in domains:
         domain.init_app(app)
 

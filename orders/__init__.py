@@ -24,8 +24,6 @@ def _register_header_links(app) -> None:
                                     order=40))
     nav_links.register(app, NavLink("orders.store_orders", _l("Pesanan toko"), audience="seller",
                                     order=50))
-    nav_links.register(app, NavLink("orders.exchange_rates", _l("Kurs"), audience="admin",
-                                    order=85))
 
 
 def init_app(app):

@@ -1,9 +1,9 @@
 """Order forms: the cart, checkout (shipping address and payment), order actions, transfer
-proofs, refunds, shipping rates, exchange rates and the display currency.
+proofs, refunds and shipping rates.
 
 As in catalog/forms.py, forms only parse the request and carry the CSRF token: every field is
 plain text, a select or a file, with no validators of its own. The rules live in the services
-(orders.cart, orders.checkout, orders.state, orders.services, orders.shipping, marketplace.money),
+(orders.cart, orders.checkout, orders.state, orders.services, orders.payments, orders.shipping),
 whose ValidationError fields are mapped back onto these fields by `marketplace.forms.apply_errors`.
 """
 from __future__ import annotations
@@ -16,7 +16,6 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
 from catalog.forms import AddressForm
-from marketplace.money import DISPLAY_CURRENCIES
 from orders.models import PaymentMethod, ShippingZone
 
 NUMERIC = {"inputmode": "numeric"}
@@ -149,32 +148,3 @@ class ShippingRatesForm(FlaskForm):
 for _zone in ShippingZone:
     setattr(ShippingRatesForm, f"first_{_zone}", StringField(_l("Kilogram pertama (Rp)"), render_kw=NUMERIC))
     setattr(ShippingRatesForm, f"next_{_zone}", StringField(_l("Tiap kilogram berikutnya (Rp)"), render_kw=NUMERIC))
-
-
-class ExchangeRateForm(FlaskForm):
-    """An admin's rate: rupiah per unit of a display currency, valid from a day."""
-
-    currency = _select(_l("Mata uang"), choices=[SelectChoice(c, c) for c in DISPLAY_CURRENCIES])
-    idr_per_unit = StringField(_l("Rupiah per 1 satuan"), render_kw={"inputmode": "decimal",
-                                                                     "placeholder": "15875"})
-    valid_on = StringField(_l("Berlaku mulai"), render_kw={"type": "date"})
-
-    def rate_value(self) -> str:
-        """The rate as `set_rate` reads it: Indonesian "15.875,50" and plain "15875.5" both work
-        (a dot followed by three digits is a thousands separator)."""
-        text = (self.idr_per_unit.data or "").strip().replace(" ", "")
-        if "," in text:
-            return text.replace(".", "").replace(",", ".")
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-            return text.replace(".", "")
-        return text
-
-
-class CurrencyForm(FlaskForm):
-    """The display currency switch in the header (IDR or one of DISPLAY_CURRENCIES)."""
-
-    currency = _select(_l("Mata uang tampilan"), choices=[SelectChoice("IDR", "IDR (Rp)")] + [
-        SelectChoice(c, c) for c in DISPLAY_CURRENCIES])
-    next = HiddenField()
-
-

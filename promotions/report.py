@@ -8,7 +8,7 @@ import io
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.money import convert, current_rate
+from marketplace.money.rates import convert, current_rate
 from orders.models import Order, OrderStatus
 from promotions.models import Application, ApplicationStatus, Event, EventProduct, Quote, QuoteStatus, Registration, Rfq
 from promotions.services import require_officer

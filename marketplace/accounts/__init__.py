@@ -13,6 +13,5 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     views.kept_on_login.register(app, "lang")
-    views.kept_on_login.register(app, "currency")
     nav_links.register(app, NavLink("accounts.admin_users", _l("Pengguna"), audience="admin",
                                     order=80))

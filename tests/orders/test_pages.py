@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -445,48 +444,6 @@ def test_shipping_rates_form_saves_and_changes_a_later_checkout(app, make_produc
     response = client.post("/checkout", data=checkout_form())
     assert response.status_code == 302
     assert db.session.scalars(sa.select(Order)).one().shipping_idr == 37000
-
-
-def test_admin_sets_a_usd_rate_and_a_buyer_who_chose_usd_sees_it(app, make_user, login, make_product, db):
-    admin = app.test_client()
-    login(admin, make_user(roles=("admin",)))
-    product = make_product(price_idr=31750)
-    valid_on = date.today() - timedelta(days=1)
-    page = text(admin.get("/admin/kurs"))
-    assert "Belum ada kurs." in page
-    response = admin.post("/admin/kurs", data={"currency": "USD", "idr_per_unit": "15.875",
-                                               "valid_on": valid_on.isoformat()})
-    assert response.headers["Location"] == "/admin/kurs"
-    page = text(admin.get("/admin/kurs"))
-    assert "Kurs 1 USD = Rp15.875" in page                  # the flash
-    assert re.search(r"<strong>USD</strong></td><td[^>]*>Rp15.875</td>", page)
-    # a bad rate is shown under its field
-    page = text(admin.post("/admin/kurs", data={"currency": "USD", "idr_per_unit": "-3",
-                                                "valid_on": valid_on.isoformat()}))
-    assert field_error(page, "idr_per_unit") == "Kurs harus angka positif (rupiah per satuan)."
-    # a buyer who picks USD sees an approximate dollar price with the rate and its date
-    buyer = app.test_client()
-    assert "≈" not in text(buyer.get(f"/produk/{product.id}"))
-    response = buyer.post("/mata-uang", data={"currency": "USD", "next": f"/produk/{product.id}"})
-    assert response.headers["Location"] == f"/produk/{product.id}"
-    page = text(buyer.get(f"/produk/{product.id}"))
-    assert "≈ US$2,00" in page
-    from babel.dates import format_date
-
-    assert f'title="Kurs 1 USD = Rp15.875 ({format_date(valid_on, "d MMM yyyy", locale="id")})"' in page
-    assert "Rp31.750" in page                            # rupiah stays
-    # back to rupiah only
-    buyer.post("/mata-uang", data={"currency": "IDR", "next": "/"})
-    assert "≈" not in text(buyer.get(f"/produk/{product.id}"))
-
-
-def test_non_admins_get_403_on_exchange_rates(app, make_user, login, client):
-    buyer = app.test_client()
-    login(buyer, make_user())
-    assert buyer.get("/admin/kurs").status_code == 403
-    assert buyer.post("/admin/kurs", data={"currency": "USD", "idr_per_unit": "1",
-                                           "valid_on": "2026-01-01"}).status_code == 403
-    assert client.get("/admin/kurs").status_code == 302     # guests log in first
 
 
 def test_notifications_page_shows_the_messages_after_a_move(sold, db):

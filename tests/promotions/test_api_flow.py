@@ -84,7 +84,7 @@ def test_forum_from_draft_to_report(client, app, db, officer, make_user, make_st
     admin = make_user(roles=("buyer", "admin"))
     from datetime import date as _date
 
-    from marketplace.money import set_rate
+    from marketplace.money.rates import set_rate
 
     set_rate("USD", "16000", _date.today(), actor=admin)
     db.session.commit()

@@ -1,17 +1,14 @@
-"""Money display: rupiah always; other currencies for export buyers at rates an admin sets.
-
-Prices, totals and charges are integer rupiah. A buyer may choose to *see* an approximate
-amount in another currency next to the rupiah price; the rate and its date are shown with it,
-and nothing is ever charged in it.
-"""
+"""Exchange rates: the model and its rules (set, look up, convert, format)."""
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from babel.numbers import format_currency, get_currency_precision
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import Forbidden, ValidationError
@@ -64,10 +61,8 @@ def set_rate(currency: str, idr_per_unit, valid_on: date, *, actor) -> ExchangeR
 
 
 def today_wib() -> date:
-    """Today's date in Indonesia's western time (WIB), the day rates are set for."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    """Today's date in the marketplace's time zone (WIB by default), the day rates are set for."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def current_rate(currency: str, on: date | None = None) -> ExchangeRate | None:
