@@ -87,7 +87,7 @@ def load() -> dict:
         "SMTP_PORT": _int("SMTP_PORT", 25),
         "SMTP_USER": os.environ.get("SMTP_USER") or None,
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
-        "SMTP_FROM": os.environ.get("SMTP_FROM") or None,
+        "SMTP_FROM": os.environ.get("SMTP_FROM") or "Pasar UMKM <noreply@pasar-umkm.test>",
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,
         # Cookies: HttpOnly and SameSite always; Secure whenever the request is HTTPS or
@@ -111,6 +111,7 @@ def load() -> dict:
         # Rate-limit counters are shared by every worker and process: by default in the app's own
         # database (marketplace/limiter_storage.py); any `limits` URI (redis://...) wins.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "database://",
+        "RATELIMIT_STORAGE_OPTIONS": {},  # `database://` gets the database URL here at start
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "BABEL_DEFAULT_LOCALE": "id",

@@ -161,7 +161,7 @@ class DatabaseStorage(Storage):
 
 def init_app(app) -> None:
     """Point `database://` at the app's database. Call before `limiter.init_app(app)`."""
-    if (app.config.get("RATELIMIT_STORAGE_URI") or "").startswith("database://"):
-        options = dict(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("database://"):
+        options = dict(app.config["RATELIMIT_STORAGE_OPTIONS"])
         options.setdefault("url", app.config["SQLALCHEMY_DATABASE_URI"])
         app.config["RATELIMIT_STORAGE_OPTIONS"] = options

@@ -95,7 +95,7 @@ def cart_update():
 
 def _stripe_mode() -> str:
     """ "local" when STRIPE_API_BASE points at a local Stripe-compatible test server, else "stripe"."""
-    return "local" if current_app.config.get("STRIPE_API_BASE") else "stripe"
+    return "local" if current_app.config["STRIPE_API_BASE"] else "stripe"
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
@@ -163,7 +163,7 @@ def checkout():
     return render_template(
         "orders/checkout.html", form=form, cart=view, problem=problem, declined=declined,
         messages=messages, stripe_mode=_stripe_mode(),
-        stripe_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY") or "")
+        stripe_key=current_app.config["STRIPE_PUBLISHABLE_KEY"] or "")
 
 
 @bp.post("/pembayaran/kartu-uji")
@@ -176,7 +176,7 @@ def test_card():
     card.js uses Stripe.js and card numbers never reach this server. Body: JSON
     {number, exp_month, exp_year, cvc}; answer {"id": "pm_..."}.
     """
-    if not current_app.config.get("STRIPE_API_BASE"):
+    if not current_app.config["STRIPE_API_BASE"]:
         abort(404)
     data = request.get_json(silent=True) or {}
     try:
@@ -200,4 +200,4 @@ def checkout_done(checkout_id: int):
     return render_template("orders/checkout_done.html", checkout=placed,
                            proof_form=TransferProofForm(formdata=None),
                            stripe_mode=_stripe_mode(),
-                           stripe_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY") or "")
+                           stripe_key=current_app.config["STRIPE_PUBLISHABLE_KEY"] or "")

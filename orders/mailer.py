@@ -29,7 +29,7 @@ def compose(notification: Notification, user: User, base_url: str) -> EmailMessa
     """
     text = render(notification)
     message = EmailMessage()
-    message["From"] = current_app.config.get("SMTP_FROM") or "Pasar UMKM <noreply@pasar-umkm.test>"
+    message["From"] = current_app.config["SMTP_FROM"]
     message["To"] = user.email
     message["Subject"] = " ".join(text.split())[:120]
     message.set_content(f"{text}\n\n{base_url}{notification.url or ''}\n")
@@ -39,7 +39,7 @@ def compose(notification: Notification, user: User, base_url: str) -> EmailMessa
 def send_pending(batch: int = 200) -> int:
     """Send up to `batch` notifications not yet e-mailed; returns how many were sent."""
     config = current_app.config
-    if not config.get("SMTP_HOST"):
+    if not config["SMTP_HOST"]:
         return 0
     rows = db.session.execute(
         sa.select(Notification, User).join(User, User.id == Notification.user_id)
@@ -49,11 +49,11 @@ def send_pending(batch: int = 200) -> int:
         return 0
     sent = 0
     with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=10) as smtp:
-        if config.get("SMTP_STARTTLS"):
+        if config["SMTP_STARTTLS"]:
             smtp.starttls()
-        if config.get("SMTP_USER"):
-            smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-        base = (config.get("PUBLIC_URL") or "").rstrip("/")
+        if config["SMTP_USER"]:
+            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+        base = (config["PUBLIC_URL"] or "").rstrip("/")
         for notification, user in rows:
             with force_locale(user.locale or "id"):
                 message = compose(notification, user, base)

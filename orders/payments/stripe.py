@@ -40,14 +40,14 @@ def from_stripe_amount(amount: int) -> int:
 
 
 def configured() -> bool:
-    return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+    return bool(current_app.config["STRIPE_SECRET_KEY"])
 
 
 def _client() -> stripe.StripeClient:
-    key = current_app.config.get("STRIPE_SECRET_KEY")
+    key = current_app.config["STRIPE_SECRET_KEY"]
     if not key:
         raise PaymentsUnavailable("Stripe is not configured (STRIPE_SECRET_KEY).")
-    base = current_app.config.get("STRIPE_API_BASE")
+    base = current_app.config["STRIPE_API_BASE"]
     kwargs = {"base_addresses": {"api": base}} if base else {}
     return stripe.StripeClient(key, max_network_retries=0 if base else 2, **kwargs)
 
@@ -121,7 +121,7 @@ class BadSignature(Exception):
 
 def parse_webhook(payload: bytes, signature: str | None) -> WebhookEvent:
     """Verify a webhook with `stripe.Webhook.construct_event` and the endpoint secret."""
-    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    secret = current_app.config["STRIPE_WEBHOOK_SECRET"]
     if not secret or not signature:
         raise BadSignature("missing secret or signature")
     try:
@@ -147,7 +147,7 @@ def create_test_payment_method(number: str, exp_month: int, exp_year: int, cvc: 
 
     from marketplace.errors import ValidationError
 
-    if not current_app.config.get("STRIPE_API_BASE"):
+    if not current_app.config["STRIPE_API_BASE"]:
         raise PaymentsUnavailable("Test cards need the local Stripe API (STRIPE_API_BASE).")
     card = {"number": "".join(str(number or "").split()), "exp_month": exp_month,
             "exp_year": exp_year, "cvc": str(cvc or "").strip()}

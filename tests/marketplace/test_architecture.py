@@ -5,6 +5,8 @@
 - No module imports another module's private `_name`.
 - Imports between our files (inside functions too) form no circle (a circle means two files are one idea,
   or a dependency points the wrong way).
+- Every setting the code reads is declared in `marketplace/config.py` (or is Flask's own), and is
+  read as `config["NAME"]`: no `config.get(...)` with a second default at the read site.
 """
 from __future__ import annotations
 
@@ -107,3 +109,28 @@ def test_imports_form_no_circle():
         if node not in state:
             visit(node)
     assert circles == [], "\n".join(circles)
+
+
+def _is_config(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "config") or (
+        isinstance(node, ast.Name) and node.id == "config")
+
+
+def test_every_setting_read_is_declared_once_and_read_without_a_default():
+    from flask import Flask
+
+    from marketplace import config
+
+    declared = set(config.load()) | set(Flask.default_config)
+    undeclared, with_get = [], []
+    for module, path, tree in _sources():
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Subscript) and _is_config(node.value)
+                    and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+                    and node.slice.value.isupper() and node.slice.value not in declared):
+                undeclared.append(f"{module}:{node.lineno} {node.slice.value}")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "get" and _is_config(node.func.value)):
+                with_get.append(f"{module}:{node.lineno}")
+    assert not undeclared, undeclared
+    assert not with_get, with_get

@@ -208,13 +208,15 @@ def test_database_is_the_default_storage_and_an_explicit_uri_wins():
 
     assert config.load()["RATELIMIT_STORAGE_URI"] == os.environ.get("RATELIMIT_STORAGE_URI", "database://")
     default = Flask(__name__)
+    default.config.update(config.load())
     default.config.update(RATELIMIT_STORAGE_URI="database://", SQLALCHEMY_DATABASE_URI="sqlite:///x.db")
     limiter_storage.init_app(default)
     assert default.config["RATELIMIT_STORAGE_OPTIONS"] == {"url": "sqlite:///x.db"}
     assert isinstance(storage_from_string("database://", **default.config["RATELIMIT_STORAGE_OPTIONS"]),
                       DatabaseStorage)
     explicit = Flask(__name__)
+    explicit.config.update(config.load())
     explicit.config.update(RATELIMIT_STORAGE_URI="memory://", SQLALCHEMY_DATABASE_URI="sqlite:///x.db")
     limiter_storage.init_app(explicit)
-    assert "RATELIMIT_STORAGE_OPTIONS" not in explicit.config
+    assert explicit.config["RATELIMIT_STORAGE_OPTIONS"] == {}
     assert isinstance(storage_from_string("memory://"), MemoryStorage)

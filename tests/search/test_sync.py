@@ -140,3 +140,39 @@ def test_bulk_stream_and_live_documents_are_the_same(app, db, make_user, backend
     live, gone = documents_for(ids.values())
     assert gone == [] and len(streamed) == len(live) == len(ids)
     assert all(streamed[d["id"]] == d for d in live)
+
+
+def test_an_index_file_of_an_older_format_is_emptied_and_rebuilt_at_start(app, client, db, make_user,
+                                                                         runner, tmp_path):
+    """A file built by older code (another INDEX_VERSION: another stemmer or schema) is never
+    searched as it is: opening it drops its tables, and the start-up `reindex --if-empty` (what
+    `make run` does) fills it again from the database."""
+    import sqlite3
+
+    from search.embedded import INDEX_VERSION
+    from search.engine import forget_backends
+
+    ids = build_catalog(make_user)
+    old = tmp_path / "old-index.db"
+    with sqlite3.connect(old) as conn:  # what version 1 left: a docs table with a stale row
+        conn.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.execute("INSERT INTO docs VALUES (999999, 'meja kemeja')")
+        conn.execute("PRAGMA user_version = 1")
+    saved = app.config["SEARCH_INDEX_PATH"]
+    app.config["SEARCH_INDEX_PATH"] = str(old)
+    forget_backends(app)
+    try:
+        result = runner.invoke(args=["search", "reindex", "--backend", "embedded", "--if-empty"])
+        assert result.exit_code == 0, result.output
+        assert "already indexed" not in result.output
+        with sqlite3.connect(old) as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == INDEX_VERSION
+        body = search(client, q="kemeja")
+        assert body["backend"] == "embedded"
+        assert [item["id"] for item in body["items"]] == [ids["kemeja"]]
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Product).where(
+            Product.status == "active")) == search(client, per_page=1)["total"]
+    finally:
+        forget_backends(app)
+        app.config["SEARCH_INDEX_PATH"] = saved
+        forget_backends(app)
