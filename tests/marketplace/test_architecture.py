@@ -123,7 +123,7 @@ def test_every_setting_read_is_declared_once_and_read_without_a_default():
 
     declared = set(config.load()) | set(Flask.default_config)
     undeclared, with_get = [], []
-    for module, path, tree in _sources():
+    for module, _path, tree in _sources():
         for node in ast.walk(tree):
             if (isinstance(node, ast.Subscript) and _is_config(node.value)
                     and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
