@@ -41,6 +41,7 @@ bench: venv-dev
 stop:
 	-scripts/elasticsearch/stop.sh
 	-runuser -u postgres -- /usr/lib/postgresql/*/bin/pg_ctl -D .services/postgres/data stop
+	-for f in .services/redis/*.pid; do [ -f "$$f" ] && kill "$$(cat $$f)"; done
 
 clean:
 	rm -rf $(VENV) build

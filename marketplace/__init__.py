@@ -53,11 +53,13 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
     api.init_app(app)
 
     import marketplace.accounts as accounts
-    from marketplace import money, notifications
+    from marketplace import jobs, money, notifications
 
     accounts.init_app(app)
     notifications.init_app(app)
     money.init_app(app)
+    jobs.init_app(app)
+    _register_core_jobs(app)
     for domain in domains:
         domain.init_app(app)
 
@@ -65,3 +67,18 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
 
     init_cli(app)
     return app
+
+
+def _register_core_jobs(app: Flask) -> None:
+    from marketplace import limiter_storage, mailer
+    from marketplace.accounts.services import purge_expired_sessions
+    from marketplace.jobs import Job, crontab, jobs
+
+    jobs.register(app, Job("mail.send", mailer.send_pending, schedule=crontab(minute="*"),
+                           every="every minute", doc="e-mail the notifications not sent yet"))
+    jobs.register(app, Job("accounts.purge_sessions", purge_expired_sessions,
+                           schedule=crontab(minute="17", hour="3"), every="daily 03:17 UTC",
+                           doc="delete ended login sessions"))
+    jobs.register(app, Job("ratelimit.purge", limiter_storage.purge_expired_counters,
+                           schedule=crontab(minute="7"), every="hourly at :07",
+                           doc="delete ended rate-limit counters"))

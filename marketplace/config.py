@@ -36,6 +36,12 @@ def _database_url() -> str:
     return url
 
 
+def broker_url() -> str | None:
+    """The task queue's Redis, when it has one."""
+    url = os.environ.get("TASK_QUEUE_URL") or ""
+    return url if url.startswith(("redis://", "rediss://")) else None
+
+
 def load() -> dict:
     """Return the app configuration built from environment variables."""
     return {
@@ -82,7 +88,17 @@ def load() -> dict:
         # Orders: how long a checkout may stay unpaid before `flask orders expire` frees its stock.
         "CARD_PAYMENT_HOURS": _int("CARD_PAYMENT_HOURS", 2),
         "TRANSFER_PAYMENT_HOURS": _int("TRANSFER_PAYMENT_HOURS", 24),
-        # Notification e-mail (optional): `flask orders send-mail` sends through this server.
+        # A delivered order the buyer has not confirmed is completed by the worker after this
+        # many days; the buyer is told this many days before.
+        "AUTO_COMPLETE_DAYS": _int("AUTO_COMPLETE_DAYS", 7),
+        "AUTO_COMPLETE_NOTICE_DAYS": _int("AUTO_COMPLETE_NOTICE_DAYS", 2),
+        # Background jobs (marketplace/jobs.py, Huey): `redis://...` in production; empty: a
+        # SQLite file in instance/ (the embedded default). IMMEDIATE runs each job at once in
+        # the caller's process (tests). NAME separates queues sharing one Redis.
+        "TASK_QUEUE_URL": os.environ.get("TASK_QUEUE_URL") or None,
+        "TASK_QUEUE_NAME": os.environ.get("TASK_QUEUE_NAME") or "pasar",
+        "TASK_QUEUE_IMMEDIATE": _bool("TASK_QUEUE_IMMEDIATE", False),
+        # Notification e-mail (optional): the worker's `mail.send` job sends through this server.
         "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
         "SMTP_PORT": _int("SMTP_PORT", 25),
         "SMTP_USER": os.environ.get("SMTP_USER") or None,
@@ -108,9 +124,10 @@ def load() -> dict:
         # Tests only: with TESTING, an unexpected error is raised to the test unless this is
         # set, in which case the client gets the 500 page like in production.
         "TESTING_SWALLOW_ERRORS": False,
-        # Rate-limit counters are shared by every worker and process: by default in the app's own
-        # database (marketplace/limiter_storage.py); any `limits` URI (redis://...) wins.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "database://",
+        # Rate-limit counters are shared by every worker and process: in the task queue's Redis
+        # when there is one, else in the app's own database (marketplace/limiter_storage.py);
+        # any `limits` URI set here wins.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or broker_url() or "database://",
         "RATELIMIT_STORAGE_OPTIONS": {},  # `database://` gets the database URL here at start
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",

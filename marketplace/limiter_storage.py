@@ -165,3 +165,15 @@ def init_app(app) -> None:
         options = dict(app.config["RATELIMIT_STORAGE_OPTIONS"])
         options.setdefault("url", app.config["SQLALCHEMY_DATABASE_URI"])
         app.config["RATELIMIT_STORAGE_OPTIONS"] = options
+
+
+def purge_expired_counters() -> int:
+    """Delete ended counters from the app's database (the `ratelimit.purge` job); 0 when the
+    counters live elsewhere (Redis expires its own)."""
+    from flask import current_app
+
+    from marketplace.extensions import db
+
+    if not current_app.config["RATELIMIT_STORAGE_URI"].startswith("database://"):
+        return 0
+    return db.session.execute(sa.delete(_table).where(_table.c.expires_at <= time.time())).rowcount

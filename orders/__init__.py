@@ -26,6 +26,22 @@ def _register_header_links(app) -> None:
                                     order=50))
 
 
+def _register_jobs(app) -> None:
+    from marketplace.jobs import Job, crontab, jobs
+    from orders import services
+    from orders.payments import service as payments
+
+    jobs.register(app, Job("orders.expire", payments.expire_unpaid, schedule=crontab(minute="*"),
+                           every="every minute",
+                           doc="expire unpaid checkouts past their time: stock back, PaymentIntent cancelled"))
+    jobs.register(app, Job("orders.reconcile", payments.reconcile, schedule=crontab(minute="*/5"),
+                           every="every 5 minutes",
+                           doc="ask Stripe about card payments still pending (a lost webhook loses nothing)"))
+    jobs.register(app, Job("orders.auto_complete", services.auto_complete_delivered,
+                           schedule=crontab(minute="*/15"), every="every 15 minutes",
+                           doc="complete delivered orders left unconfirmed (buyer told before)"))
+
+
 def init_app(app):
     from flask import session
     from flask_login import user_logged_in
@@ -53,6 +69,7 @@ def init_app(app):
     kept_on_login.register(app, SESSION_KEY)
     messages.register(app, ORDER_MESSAGES)
     _register_header_links(app)
+    _register_jobs(app)
 
     @user_logged_in.connect_via(app)
     def _merge_cart(sender, user, **extra):

@@ -36,7 +36,7 @@ def reconcile():
 @with_appcontext
 def send_mail():
     """E-mail the notifications not sent yet (needs SMTP_HOST)."""
-    from orders.mailer import send_pending
+    from marketplace.mailer import send_pending
 
     sent = send_pending()
     db.session.commit()

@@ -138,6 +138,8 @@ class Order(db.Model):
     transfer_proof_path: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     #: free-form source of the order (a promotion event slug, a quote), for reports
     source: so.Mapped[str | None] = so.mapped_column(sa.String(80), index=True)
+    #: when the buyer was told a delivered order will complete by itself (once)
+    auto_complete_notice_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow,
                                                        onupdate=utcnow)

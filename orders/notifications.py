@@ -1,8 +1,7 @@
 """The notifications orders send (through the core's `marketplace.notifications`): their texts
 and who hears about which move of an order.
 
-`flask orders send-mail` sends what has not been e-mailed yet through SMTP when SMTP_HOST is
-configured (orders/mailer.py).
+The worker's `mail.send` job (marketplace/mailer.py) e-mails them when SMTP_HOST is configured.
 """
 from __future__ import annotations
 
@@ -21,6 +20,9 @@ ORDER_MESSAGES = {
     "order_shipped": _l("Pesanan #%(order)s dikirim dengan %(courier)s, resi %(tracking)s."),
     "order_delivered": _l("Pesanan #%(order)s sudah sampai. Konfirmasi bila sudah diterima."),
     "order_completed": _l("Pembeli mengonfirmasi pesanan #%(order)s sudah diterima."),
+    "order_auto_complete_soon": _l("Pesanan #%(order)s akan selesai otomatis dalam %(days)s hari. "
+                                   "Belum menerima barangnya? Hubungi penjual sekarang."),
+    "order_auto_completed": _l("Pesanan #%(order)s selesai otomatis karena tidak dikonfirmasi pembeli."),
     "order_cancelled": _l("Pesanan #%(order)s dibatalkan. %(reason)s"),
     "order_expired": _l("Pesanan #%(order)s kedaluwarsa karena belum dibayar; stok dikembalikan."),
     "refund_issued": _l("Dana %(amount)s untuk pesanan #%(order)s dikembalikan."),
@@ -55,6 +57,9 @@ def notify_transition(order: Order, action: str, actor) -> None:
         kinds = {"accept": "order_accepted", "pack": "order_packed", "ship": "order_shipped",
                  "deliver": "order_delivered"}
         notify(buyer, kinds[action], order)
+    elif action == "complete" and actor is None:
+        notify(seller, "order_auto_completed", order)
+        notify(buyer, "order_auto_completed", order)
     elif action == "complete":
         notify(seller, "order_completed", order)
     elif action == "cancel":

@@ -3,6 +3,7 @@ cancelled is refunded through `orders.payments`), transfer proofs."""
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,8 +16,9 @@ from catalog.models import Store
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
+from marketplace.timeutil import utcnow
 from orders import state
-from orders.models import Checkout, Order, OrderStatus, PaymentMethod
+from orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentMethod
 from orders.notifications import notify
 from orders.payments.service import refund_order, settle_checkout
 
@@ -156,3 +158,31 @@ def order_counts_by_status(store: Store, *, actor: User) -> dict[str, int]:
     return counts
 
 
+
+
+def _delivered_before(cutoff):
+    """Delivered orders whose delivery was recorded before `cutoff`, locked for this job."""
+    delivered_at = (sa.select(sa.func.max(OrderEvent.at)).where(
+        OrderEvent.order_id == Order.id, OrderEvent.action == "deliver").scalar_subquery())
+    return (sa.select(Order).where(Order.status == OrderStatus.DELIVERED, delivered_at < cutoff)
+            .order_by(Order.id).with_for_update(skip_locked=True, of=Order))
+
+
+def auto_complete_delivered(now=None) -> dict[str, int]:
+    """Complete delivered orders the buyer left unconfirmed for AUTO_COMPLETE_DAYS, telling the
+    buyer AUTO_COMPLETE_NOTICE_DAYS before (once). Safe to repeat and to run twice at once."""
+    now = now or utcnow()
+    days = current_app.config["AUTO_COMPLETE_DAYS"]
+    notice_days = min(current_app.config["AUTO_COMPLETE_NOTICE_DAYS"], days)
+    completed = 0
+    for order in db.session.scalars(_delivered_before(now - timedelta(days=days))).all():
+        state.transition(order, "complete", actor=None, note="auto")
+        completed += 1
+    warned = 0
+    for order in db.session.scalars(_delivered_before(now - timedelta(days=days - notice_days))
+                                    .where(Order.auto_complete_notice_at.is_(None))).all():
+        notify(order.buyer_id, "order_auto_complete_soon", order, days=notice_days)
+        order.auto_complete_notice_at = now
+        warned += 1
+    db.session.flush()
+    return {"completed": completed, "warned": warned}

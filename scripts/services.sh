@@ -2,11 +2,14 @@
 # Start the services the marketplace talks to, on loopback, and print `export NAME=value` lines
 # for a shell to eval:   eval "$(make -s services)"
 #   PostgreSQL (DATABASE_URL), Elasticsearch (ELASTICSEARCH_URL), the local Stripe API
-#   (STRIPE_API_BASE, with test keys and a webhook secret). SKIP_ELASTICSEARCH=1 / SKIP_STRIPE=1
-#   leave one out.
+#   (STRIPE_API_BASE, with test keys and a webhook secret), Redis, the task queue's broker
+#   (REDIS_URL, TASK_QUEUE_URL). SKIP_ELASTICSEARCH=1 / SKIP_STRIPE=1 / SKIP_REDIS=1 leave one out.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 "$ROOT/scripts/postgres.sh"
+if [ "${SKIP_REDIS:-0}" != 1 ]; then
+  "$ROOT/scripts/redis.sh"
+fi
 if [ "${SKIP_ELASTICSEARCH:-0}" != 1 ]; then
   "$ROOT/scripts/elasticsearch/start.sh"
 fi

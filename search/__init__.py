@@ -6,6 +6,7 @@ bp = Blueprint("search", __name__, template_folder="templates")
 
 def init_app(app):
     """Register search's pages, API, CLI, outbox listeners, state and header box on `app`."""
+    from marketplace.jobs import Job, crontab, jobs
     from marketplace.navigation import header_parts
     from search import api, cli, engine, models, outbox, views  # noqa: F401  (registers on import)
 
@@ -15,3 +16,6 @@ def init_app(app):
     outbox.init_app(app)
     cli.init_app(app)
     header_parts.register(app, "search/_header_box.html")
+    jobs.register(app, Job(outbox.DISPATCH_JOB, outbox.dispatch_job, schedule=crontab(minute="*"),
+                           every="after each catalog commit, and every minute",
+                           doc="apply the search outbox to every backend", retries=0))

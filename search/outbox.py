@@ -3,11 +3,13 @@
 1. Catalog signals (sent inside the changing transaction) add outbox rows to the same session,
    one per configured backend, so a committed change always has its row and a rolled-back one
    never does.
-2. After the commit, `dispatch()` applies pending rows: it reads the current state of each
-   product from the database, writes it to the backend, and deletes the rows. A backend that
-   fails keeps its rows (attempts and error recorded) and is left alone for a short while.
+2. After the commit, the `search.dispatch` job is queued: a worker (not the user's request)
+   runs `dispatch()`, which reads the current state of each product from the database, writes
+   it to the backend, and deletes the rows. A backend that fails keeps its rows (attempts and
+   error recorded) and is left alone for a short while. The job also runs every minute, so a
+   lost wake-up loses nothing: the outbox is the source of truth.
 3. `flask search sync` runs `dispatch()` for every backend, to catch up after an outage; it is
-   safe to run on a schedule and alongside the web workers.
+   safe to run alongside the workers.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import sqlalchemy.orm as so
 from flask import current_app, has_app_context
 
 from marketplace.extensions import db
+from marketplace.jobs import enqueue
 from search.backend import BackendUnavailable, SearchBackend
 from search.documents import documents_for, product_ids_of_stores
 from search.engine import configured_backends, mark_down, mark_up, recently_down, state
@@ -50,13 +53,21 @@ def on_store_changed(sender, **_extra) -> None:
     record("store", [sender.id])
 
 
+DISPATCH_JOB = "search.dispatch"
+
+
 def _after_commit(session) -> None:
     if session.info.pop(_PENDING_KEY, False) and has_app_context():
         if current_app.config["SEARCH_DISPATCH_ON_COMMIT"]:
             try:
-                dispatch_all()
-            except Exception:  # never fail the user's request over indexing; sync retries
+                enqueue(DISPATCH_JOB)
+            except Exception:  # never fail the user's request over indexing; the schedule retries
                 log.exception("search dispatch after commit failed")
+
+
+def dispatch_job() -> dict[str, int]:
+    """The `search.dispatch` job: apply what waits, for every backend that is not resting."""
+    return dispatch_all()
 
 
 def _after_rollback(session) -> None:

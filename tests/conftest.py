@@ -78,6 +78,11 @@ def app(tmp_path_factory):
         "STRIPE_SECRET_KEY": None,
         "STRIPE_API_BASE": None,
         "STRIPE_WEBHOOK_SECRET": None,
+        # Jobs run at once, in-process (the same job code a worker runs); the worker tests
+        # (tests/marketplace/test_worker.py) start real workers on the real broker.
+        "TASK_QUEUE_URL": None,
+        "TASK_QUEUE_IMMEDIATE": True,
+        "RATELIMIT_STORAGE_URI": "database://",
     })
     app.test_client_class = _fresh_context_client_class()
     with app.app_context():

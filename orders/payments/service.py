@@ -179,7 +179,7 @@ def reconcile(limit: int | None = None) -> dict[str, int]:
         sa.select(Checkout).where(Checkout.payment_method == PaymentMethod.CARD,
                                   Checkout.payment_status == PaymentStatus.PENDING,
                                   Checkout.stripe_payment_intent_id.is_not(None))
-        .order_by(Checkout.id).limit(limit)).all()
+        .order_by(Checkout.id).limit(limit).with_for_update(skip_locked=True)).all()
     for checkout in pending:
         intent = gateway.retrieve_intent(checkout.stripe_payment_intent_id)
         outcome = apply_intent(checkout, intent.status, intent.error)

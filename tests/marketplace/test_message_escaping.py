@@ -117,8 +117,8 @@ def test_every_notification_kind_renders_escaped_on_the_page_and_in_mail(
         app, make_user, login, db):
     from flask_babel import force_locale
 
+    from marketplace.mailer import compose
     from marketplace.notifications import Notification
-    from orders.mailer import compose
 
     kinds = _notification_kinds()
     assert {"order_placed", "quote_received", "application_rejected"} <= set(kinds)

@@ -71,7 +71,7 @@ class _Server:
             "STRIPE_SECRET_KEY": None, "STRIPE_API_BASE": None,
         }
         env = {k: v for k, v in os.environ.items()
-               if k not in ("LOGIN_RATE_LIMIT", "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED")}
+               if k not in ("LOGIN_RATE_LIMIT", "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED", "TASK_QUEUE_URL")}
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
              "--graceful-timeout", "3",
@@ -206,7 +206,8 @@ def test_database_is_the_default_storage_and_an_explicit_uri_wins():
 
     from marketplace import config, limiter_storage
 
-    assert config.load()["RATELIMIT_STORAGE_URI"] == os.environ.get("RATELIMIT_STORAGE_URI", "database://")
+    assert config.load()["RATELIMIT_STORAGE_URI"] == (
+        os.environ.get("RATELIMIT_STORAGE_URI") or config.broker_url() or "database://")
     default = Flask(__name__)
     default.config.update(config.load())
     default.config.update(RATELIMIT_STORAGE_URI="database://", SQLALCHEMY_DATABASE_URI="sqlite:///x.db")
@@ -220,3 +221,16 @@ def test_database_is_the_default_storage_and_an_explicit_uri_wins():
     limiter_storage.init_app(explicit)
     assert explicit.config["RATELIMIT_STORAGE_OPTIONS"] == {}
     assert isinstance(storage_from_string("memory://"), MemoryStorage)
+
+
+def test_the_task_queues_redis_holds_the_counters_when_there_is_one(monkeypatch):
+    from marketplace import config
+
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.setenv("TASK_QUEUE_URL", "redis://127.0.0.1:63790/0")
+    assert config.load()["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:63790/0"
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    assert config.load()["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI")
+    monkeypatch.delenv("TASK_QUEUE_URL")
+    assert config.load()["RATELIMIT_STORAGE_URI"] == "database://"
