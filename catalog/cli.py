@@ -132,7 +132,7 @@ def export_command(store_slug: str, output: str, delimiter: str, lang: str) -> N
 
 
 @click.command("seed-demo")
-@click.option("--if-empty", is_flag=True, help="Do nothing if any store exists.")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database has any user.")
 @click.option("--stores", "n_stores", type=click.IntRange(1, 1000), default=None,
               help="How many stores (default 40).")
 @click.option("--products", "n_products", type=click.IntRange(0, 100_000), default=None,
@@ -141,13 +141,23 @@ def export_command(store_slug: str, output: str, delimiter: str, lang: str) -> N
 @with_appcontext
 def seed_demo_command(if_empty: bool, n_stores: int | None, n_products: int | None,
                       seed: int | None) -> None:
-    """Fill the marketplace with demo Lampung stores, products, pictures and four accounts."""
+    """Fill the marketplace with demo Lampung stores, products, pictures and four accounts.
+
+    Never into a database with real users: only an empty one, or one seeded before (its only
+    users are the demo accounts, found and not made twice)."""
     from catalog import demo
+    from marketplace.accounts.models import User
 
     with force_locale("id"):
-        if if_empty and db.session.scalar(sa.select(Store.id).limit(1)) is not None:
-            click.echo("Stores exist already; nothing seeded (--if-empty).")
+        if if_empty and db.session.scalar(sa.select(User.id).limit(1)) is not None:
+            click.echo("Users exist already; nothing seeded (--if-empty).")
             return
+        real = db.session.scalar(sa.select(sa.func.count(User.id)).where(
+            User.email.not_in([email for email, _role in demo.ACCOUNTS])))
+        if real:
+            raise click.ClickException(
+                f"This database has {real} users who are not demo accounts: no demo data is "
+                "added to it (demo accounts share one published password).")
         started = time.perf_counter()
         try:
             summary = demo.seed_demo(

@@ -13,6 +13,16 @@ from flask import Flask
 from marketplace import config as config_module
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, believe that many hops of X-Forwarded-For/-Proto/
+    -Host/-Port (Werkzeug's ProxyFix): the client address rate limits and logs see is the real one."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
 def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask:
     """Build the core app from environment configuration, with optional overrides (tests),
     then let each of `domains` (modules with `init_app(app)`) plug in, in order."""
@@ -20,6 +30,8 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
     app.config.update(config_module.load())
     if overrides:
         app.config.update(overrides)
+    config_module.check_safe(app.config)
+    trust_proxies(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 

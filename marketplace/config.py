@@ -42,10 +42,35 @@ def broker_url() -> str | None:
     return url if url.startswith(("redis://", "rediss://")) else None
 
 
+#: The development default of SECRET_KEY; outside development the app refuses to start with it.
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+
+
+class UnsafeConfiguration(RuntimeError):
+    """A setting that must not reach production (see `check_safe`)."""
+
+
+def check_safe(config) -> None:
+    """Refuse to start outside development (PASAR_ENV) and tests with settings unsafe there."""
+    if config["TESTING"] or config["PASAR_ENV"] == "development":
+        return
+    if config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
+        raise UnsafeConfiguration(
+            "SECRET_KEY is not set: sessions would be signed with the public development key. "
+            "Set SECRET_KEY to a long random value, e.g. "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`, "
+            "or set PASAR_ENV=development on a development machine.")
+
+
 def load() -> dict:
     """Return the app configuration built from environment variables."""
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "dev-only-secret-change-me",
+        # "production" (the default: safe settings required) or "development" (`make run`).
+        "PASAR_ENV": os.environ.get("PASAR_ENV") or "production",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
+        # Behind a reverse proxy: how many proxies in front set X-Forwarded-For/-Proto/-Host
+        # (Werkzeug's ProxyFix trusts that many hops; 0 trusts none).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(ROOT / "instance" / "uploads"),
@@ -128,7 +153,7 @@ def load() -> dict:
         # when there is one, else in the app's own database (marketplace/limiter_storage.py);
         # any `limits` URI set here wins.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or broker_url() or "database://",
-        "RATELIMIT_STORAGE_OPTIONS": {},  # `database://` gets the database URL here at start
+        "RATELIMIT_STORAGE_OPTIONS": {},  # extra keyword options of the storage (none needed)
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "BABEL_DEFAULT_LOCALE": "id",

@@ -58,8 +58,10 @@ def _key(key: str) -> str:
 class DatabaseStorage(Storage):
     """A `limits` storage backed by the `rate_limits` table, for the fixed-window strategy.
 
-    `RATELIMIT_STORAGE_OPTIONS={"url": ...}` names the database; `init_app` sets it to the app's
-    SQLALCHEMY_DATABASE_URI when the URI is `database://`.
+    The database is named in the URI itself, `database://<SQLAlchemy URL>`: `init_app` turns a
+    bare `database://` into the app's SQLALCHEMY_DATABASE_URI that way. (Not in
+    RATELIMIT_STORAGE_OPTIONS: Flask-Limiter merges those into its one extension object, so a
+    second app in the process, with a Redis URI, would receive them too.)
     """
 
     STORAGE_SCHEME = ["database"]
@@ -67,8 +69,9 @@ class DatabaseStorage(Storage):
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, *, url: str | None = None,
                  **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        url = url or (uri or "").removeprefix("database://")
         if not url:
-            raise ValueError("database:// rate-limit storage needs RATELIMIT_STORAGE_OPTIONS['url']")
+            raise ValueError("database:// rate-limit storage needs the database: database://<SQLAlchemy URL>")
         self.url = url
         self._engine: sa.Engine | None = None
         self._pid: int | None = None
@@ -161,10 +164,8 @@ class DatabaseStorage(Storage):
 
 def init_app(app) -> None:
     """Point `database://` at the app's database. Call before `limiter.init_app(app)`."""
-    if app.config["RATELIMIT_STORAGE_URI"].startswith("database://"):
-        options = dict(app.config["RATELIMIT_STORAGE_OPTIONS"])
-        options.setdefault("url", app.config["SQLALCHEMY_DATABASE_URI"])
-        app.config["RATELIMIT_STORAGE_OPTIONS"] = options
+    if app.config["RATELIMIT_STORAGE_URI"] == "database://":
+        app.config["RATELIMIT_STORAGE_URI"] = "database://" + app.config["SQLALCHEMY_DATABASE_URI"]
 
 
 def purge_expired_counters() -> int:

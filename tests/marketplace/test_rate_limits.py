@@ -212,9 +212,9 @@ def test_database_is_the_default_storage_and_an_explicit_uri_wins():
     default.config.update(config.load())
     default.config.update(RATELIMIT_STORAGE_URI="database://", SQLALCHEMY_DATABASE_URI="sqlite:///x.db")
     limiter_storage.init_app(default)
-    assert default.config["RATELIMIT_STORAGE_OPTIONS"] == {"url": "sqlite:///x.db"}
-    assert isinstance(storage_from_string("database://", **default.config["RATELIMIT_STORAGE_OPTIONS"]),
-                      DatabaseStorage)
+    assert default.config["RATELIMIT_STORAGE_URI"] == "database://sqlite:///x.db"
+    storage = storage_from_string(default.config["RATELIMIT_STORAGE_URI"])
+    assert isinstance(storage, DatabaseStorage) and storage.url == "sqlite:///x.db"
     explicit = Flask(__name__)
     explicit.config.update(config.load())
     explicit.config.update(RATELIMIT_STORAGE_URI="memory://", SQLALCHEMY_DATABASE_URI="sqlite:///x.db")

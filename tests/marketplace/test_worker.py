@@ -230,6 +230,8 @@ def test_search_indexing_leaves_the_request_and_the_worker_applies_it(app, worke
                        .get_json()["items"]] == [product_id], what="the product in search")
     finally:
         worker.stop()
+        with queued.app_context():
+            queued_db.engine.dispose()
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEntry)) == 0
 

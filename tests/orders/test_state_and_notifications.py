@@ -121,3 +121,46 @@ def test_mailer_sends_the_outbox_in_each_readers_language(app, buyer_client, mak
     finally:
         app.config.update(SMTP_HOST=None)
         controller.stop()
+
+
+def _delivered(client, product, seller, db, *, days_ago: float):
+    from datetime import timedelta
+
+    from marketplace.timeutil import utcnow
+    from orders.models import OrderEvent
+
+    order = place(client, product, 1)
+    for action, extra in (("confirm_transfer", {}), ("accept", {}),
+                          ("ship", {"courier": "JNE", "tracking_number": "JNE1"}), ("deliver", {})):
+        assert move(client, order["id"], action, seller, **extra).status_code == 200
+    event = db.session.scalars(sa.select(OrderEvent).where(
+        OrderEvent.order_id == order["id"], OrderEvent.action == "deliver")).one()
+    event.at = utcnow() - timedelta(days=days_ago)
+    db.session.commit()
+    return order["id"]
+
+
+def test_delivered_orders_complete_by_themselves_and_the_buyer_is_told_first(
+        app, buyer_client, make_product, token_for, runner, db):
+    """AUTO_COMPLETE_DAYS (7) after delivery the order completes; AUTO_COMPLETE_NOTICE_DAYS (2)
+    before, the buyer hears of it, once."""
+    client, buyer = buyer_client()
+    product = make_product(stock=10)
+    seller = token_for(product.store.owner)
+    fresh = _delivered(client, product, seller, db, days_ago=1)
+    soon = _delivered(client, product, seller, db, days_ago=5.5)
+    due = _delivered(client, product, seller, db, days_ago=7.5)
+    for _ in range(2):  # safe to repeat: the second run changes nothing
+        result = runner.invoke(args=["jobs", "run", "orders.auto_complete"])
+        assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    statuses = {o.id: o.status for o in db.session.scalars(sa.select(Order))}
+    assert statuses == {fresh: "delivered", soon: "delivered", due: "completed"}
+    warned = db.session.scalars(sa.select(Notification).where(
+        Notification.kind == "order_auto_complete_soon")).all()
+    assert [(n.user_id, n.params["order"]) for n in warned] == [(buyer.id, soon)]
+    done = db.session.scalars(sa.select(Notification.user_id).where(
+        Notification.kind == "order_auto_completed")).all()
+    assert sorted(done) == sorted([buyer.id, product.store.owner_id])
+    page = client.get("/notifikasi").get_data(as_text=True)
+    assert f"Pesanan #{soon} akan selesai otomatis dalam 2 hari." in page
