@@ -54,7 +54,7 @@ def _after_commit(session) -> None:
     if session.info.pop(_PENDING_KEY, False) and has_app_context():
         if current_app.config["SEARCH_DISPATCH_ON_COMMIT"]:
             try:
-                dispatch_all()
+                dispatch_all(patient=False)  # inside the request: one quick try
             except Exception:  # never fail the user's request over indexing; sync retries
                 log.exception("search dispatch after commit failed")
 
@@ -63,18 +63,23 @@ def _after_rollback(session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-def dispatch_all(*, force: bool = False) -> dict[str, int]:
+def dispatch_all(*, force: bool = False, patient: bool = True) -> dict[str, int]:
     """Apply pending rows for every configured backend; returns rows applied per backend."""
     done = {}
     for backend in configured_backends():
         if recently_down(backend) and not force:
             continue
-        done[backend.name] = dispatch(backend)
+        done[backend.name] = dispatch(backend, patient=patient)
     return done
 
 
-def dispatch(backend: SearchBackend) -> int:
+def dispatch(backend: SearchBackend, *, patient: bool = True) -> int:
     """Apply this backend's pending rows, in order, until none are left. Returns rows applied.
+
+    `patient` (sync, the default): each batch's bulk writes get SEARCH_BULK_TIMEOUT_SECONDS and
+    are retried with backoff (search.elasticsearch); a batch that still fails keeps its rows,
+    with attempts and last error. False (after a commit, inside the user's request): one try at
+    SEARCH_TIMEOUT_SECONDS, so a slow node never holds a save (or the dispatch lock) for long.
 
     Runs in a session of its own (it is called from after-commit hooks). On PostgreSQL an
     advisory lock per backend makes concurrent dispatchers take turns, so an older state can
@@ -97,7 +102,7 @@ def dispatch(backend: SearchBackend) -> int:
                 try:
                     product_ids.update(product_ids_of_stores(store_ids, session))
                     upserts, deletes = documents_for(product_ids, session)
-                    backend.apply(upserts, deletes)
+                    backend.apply(upserts, deletes, patient=patient)
                 except BackendUnavailable as exc:
                     mark_down(backend)
                     session.execute(
