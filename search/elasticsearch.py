@@ -61,9 +61,9 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _ignorable(op_type: str, status: int) -> bool:
-    """An item answer that is not a failure: an older version (409), a delete of nothing (404)."""
-    return status == 409 or (status == 404 and op_type == "delete")
+def _ignorable(status: int) -> bool:
+    """An item answer that is not a failure: an older version (409), nothing there (404)."""
+    return status in (404, 409)
 
 TEXT_FIELDS = ["title^4", "title.en^3", "title_en^4", "title_en.id^3", "category_name^2",
                "category_name_en^2", "store_name^1.5", "regency_name", "description",
@@ -278,11 +278,11 @@ class ElasticsearchBackend(SearchBackend):
             else:
                 failed, rejected = [], []
                 for item, op in zip(response["items"], pending, strict=True):
-                    ((op_type, result),) = item.items()
+                    ((_op_type, result),) = item.items()
                     status = result.get("status", 500)
                     if status == 429:
                         rejected.append(op)
-                    elif "error" in result and not _ignorable(op_type, status):
+                    elif "error" in result and not _ignorable(status):
                         failed.append(item)
                 if not rejected:
                     return failed
