@@ -23,8 +23,8 @@ from tests.search.conftest import build_catalog
 
 DELAY = "delay"  # forward, then answer after the bulk timeout has passed
 REJECT_ITEMS = "reject-items"  # forward, then report every other item as rejected (429)
-BULK_TIMEOUT = 0.5
-LATE_BY = 1.5
+BULK_TIMEOUT = 1.0
+LATE_BY = 2.0
 OPS = ("index", "create", "update", "delete")
 
 
