@@ -21,8 +21,9 @@ What it does, and the goals it checks:
 Services: DATABASE_URL / ELASTICSEARCH_URL from the environment when set, else started with
 scripts/postgres.sh and scripts/elasticsearch/start.sh. The benchmark always works in a database of
 its own (pasar_bench_search on the same server) because it drops and rebuilds the schema; only
---database-url names another one. Elasticsearch indices start with `bench-products` and are
-deleted at the end (unless --keep-index).
+--database-url names another one. Elasticsearch indices start with `bench-products` (or
+--index-prefix) and are deleted at the end (unless --keep-index). The app's reindex runs with
+the app's bulk timeout and retries (SEARCH_BULK_TIMEOUT_SECONDS, SEARCH_BULK_RETRIES).
 """
 from __future__ import annotations
 
@@ -987,6 +988,7 @@ def print_summary(info: dict) -> None:
 # ------------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
+    global INDEX_PREFIX, BARE_INDEX
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=100_000, help="products to generate (100000)")
@@ -1008,7 +1010,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-index", action="store_true", help="leave the bench index in Elasticsearch")
     parser.add_argument("--database-url", help=f"database to WIPE and use (default: {BENCH_DB})")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--index-prefix", default=INDEX_PREFIX,
+                        help=f"Elasticsearch index prefix ({INDEX_PREFIX}); give each run on a "
+                             "shared node its own")
     args = parser.parse_args(argv)
+    INDEX_PREFIX, BARE_INDEX = args.index_prefix, f"{args.index_prefix}-bare"
     if args.skip_reindex:
         args.keep_index = True
 

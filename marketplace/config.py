@@ -99,7 +99,15 @@ def load() -> dict:
         "SEARCH_INDEX_PATH": os.environ.get("SEARCH_INDEX_PATH") or str(ROOT / "instance" / "search-index.db"),
         "SEARCH_SYNONYMS_FILE": os.environ.get("SEARCH_SYNONYMS_FILE") or None,
         "SEARCH_RETRY_SECONDS": _int("SEARCH_RETRY_SECONDS", 30),
+        # Elasticsearch timeouts: a search fails fast (one try, then the embedded backend
+        # answers); the bulk writes of a reindex and of `flask search sync` wait longer and
+        # retry a failed chunk SEARCH_BULK_RETRIES times, after an exponential backoff from
+        # SEARCH_RETRY_BACKOFF_SECONDS (doubling, capped at 30 s). The dispatch right after a
+        # commit (inside a request) keeps the search timeout and one try: sync catches up.
         "SEARCH_TIMEOUT_SECONDS": _int("SEARCH_TIMEOUT_SECONDS", 5),
+        "SEARCH_BULK_TIMEOUT_SECONDS": float(os.environ.get("SEARCH_BULK_TIMEOUT_SECONDS") or 60),
+        "SEARCH_BULK_RETRIES": _int("SEARCH_BULK_RETRIES", 5),
+        "SEARCH_RETRY_BACKOFF_SECONDS": float(os.environ.get("SEARCH_RETRY_BACKOFF_SECONDS") or 0.5),
         # Apply the search outbox right after each commit (off: only `flask search sync` does);
         # refresh Elasticsearch after each write, so a change is searchable at once (tests).
         "SEARCH_DISPATCH_ON_COMMIT": _bool("SEARCH_DISPATCH_ON_COMMIT", True),

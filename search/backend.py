@@ -26,8 +26,12 @@ class SearchBackend(ABC):
     name = "abstract"
 
     @abstractmethod
-    def apply(self, upserts: list[dict], deletes: list[int]) -> None:
-        """Write fresh documents and remove gone ones (idempotent)."""
+    def apply(self, upserts: list[dict], deletes: list[int], *, patient: bool = True) -> None:
+        """Write fresh documents and remove gone ones (idempotent).
+
+        `patient` (a reindex, `flask search sync`): a remote backend waits and retries with
+        backoff; False (the dispatch inside a request): one quick try, the outbox keeps the rest.
+        """
 
     @abstractmethod
     def search(self, query: SearchQuery, labels: FacetLabels) -> SearchResult:

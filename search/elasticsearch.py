@@ -6,6 +6,13 @@ written to both, so nothing made during a reindex is lost when the alias swaps. 
 an external version (their last change, in microseconds), so an older write never overwrites a
 newer one, whatever order they arrive in.
 
+Timeouts and retries: searches get SEARCH_TIMEOUT_SECONDS and one try (the engine falls back
+to the embedded backend). Bulk writes of a reindex and of the outbox dispatcher outside a
+request get SEARCH_BULK_TIMEOUT_SECONDS, and a chunk that fails transiently (timeout, connection
+error, HTTP 429/502/503/504, or items rejected with 429) is sent again after an exponential
+backoff, up to SEARCH_BULK_RETRIES times; only the rejected items are sent again. The client's
+own transport never retries (max_retries=0): every retry is one of ours, with its backoff.
+
 The mapping and queries stay within what Elasticsearch 7.10 through 8.x accept (the tested
 server is 7.10.2, see scripts/elasticsearch/README.md).
 """
@@ -13,8 +20,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 
 from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exc
@@ -27,6 +36,34 @@ from search.query import PRICE_BUCKETS, SearchQuery, SearchResult
 log = logging.getLogger(__name__)
 
 _UNAVAILABLE = (es_exc.ConnectionError, es_exc.ConnectionTimeout)
+#: HTTP answers worth sending a bulk request (or item) again after a pause
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_BACKOFF_SECONDS = 30.0
+CHUNK_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class WritePolicy:
+    """How long a bulk request may take and how often a failed one is sent again."""
+
+    timeout: float
+    retries: int
+    backoff: float
+
+    def delay(self, attempt: int) -> float:
+        """Pause before retry number `attempt` + 1: doubling from `backoff`, capped."""
+        return min(self.backoff * 2 ** attempt, MAX_BACKOFF_SECONDS)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _ignorable(status: int) -> bool:
+    """An item answer that is not a failure: an older version (409), nothing there (404)."""
+    return status in (404, 409)
 
 TEXT_FIELDS = ["title^4", "title.en^3", "title_en^4", "title_en.id^3", "category_name^2",
                "category_name_en^2", "store_name^1.5", "regency_name", "description",
@@ -142,18 +179,27 @@ def source_document(doc: dict) -> dict:
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self, url: str, prefix: str, app_config, refresh=False, timeout: float = 5.0):
-        self.client = Elasticsearch([url], timeout=timeout, max_retries=1, retry_on_timeout=False)
+    def __init__(self, url: str, prefix: str, app_config, refresh=False, timeout: float = 5.0,
+                 bulk_timeout: float = 60.0, bulk_retries: int = 5, backoff: float = 0.5):
+        # One client for every call; each bulk call passes its own request_timeout.
+        self.client = Elasticsearch([url], timeout=timeout, max_retries=0, retry_on_timeout=False)
         self.alias = prefix
         self.building_alias = f"{prefix}-building"
         self.config = app_config
         self.refresh = refresh
+        #: a write inside a request (the dispatch after a commit): fail fast, sync retries
+        self.quick = WritePolicy(timeout, 0, backoff)
+        #: reindex and background dispatch: wait longer, retry with backoff
+        self.patient = WritePolicy(bulk_timeout, bulk_retries, backoff)
 
     @classmethod
     def from_config(cls, config) -> ElasticsearchBackend:
         """The backend for the app's ELASTICSEARCH_URL and SEARCH_* settings."""
         return cls(config["ELASTICSEARCH_URL"], config["SEARCH_INDEX_PREFIX"], config,
-                   refresh=config["SEARCH_REFRESH"], timeout=float(config["SEARCH_TIMEOUT_SECONDS"]))
+                   refresh=config["SEARCH_REFRESH"], timeout=float(config["SEARCH_TIMEOUT_SECONDS"]),
+                   bulk_timeout=float(config["SEARCH_BULK_TIMEOUT_SECONDS"]),
+                   bulk_retries=int(config["SEARCH_BULK_RETRIES"]),
+                   backoff=float(config["SEARCH_RETRY_BACKOFF_SECONDS"]))
 
     def close(self) -> None:
         self.client.transport.close()
@@ -174,31 +220,84 @@ class ElasticsearchBackend(SearchBackend):
 
     # --- index management ----------------------------------------------------------------
 
-    def _create_index(self, name: str, *, bulk_loading: bool = False) -> None:
+    def _create_index(self, name: str, *, bulk_loading: bool = False,
+                      timeout: float | None = None) -> None:
         settings = index_settings(t.es_synonym_rules(self.config))
         if bulk_loading:
             settings["refresh_interval"] = "-1"
-        self.client.indices.create(index=name, body={"settings": settings, "mappings": MAPPING})
+        self.client.indices.create(index=name, body={"settings": settings, "mappings": MAPPING},
+                                   request_timeout=timeout or self.quick.timeout)
 
     def _new_index_name(self) -> str:
         return f"{self.alias}-v{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
 
-    def ensure_index(self) -> None:
+    def ensure_index(self, timeout: float | None = None) -> None:
         """Make the alias point at an index, creating the first one if there is none."""
+        timeout = timeout or self.quick.timeout
         try:
-            if self.client.indices.exists_alias(name=self.alias):
+            if self.client.indices.exists_alias(name=self.alias, request_timeout=timeout):
                 return
             name = self._new_index_name()
-            self._create_index(name)
-            self.client.indices.put_alias(index=name, name=self.alias)
+            self._create_index(name, timeout=timeout)
+            self.client.indices.put_alias(index=name, name=self.alias, request_timeout=timeout)
         except _UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
-    def _write_targets(self) -> list[str]:
+    def _write_targets(self, timeout: float) -> list[str]:
         targets = [self.alias]
-        if self.client.indices.exists_alias(name=self.building_alias):
+        if self.client.indices.exists_alias(name=self.building_alias, request_timeout=timeout):
             targets.append(self.building_alias)
         return targets
+
+    def _send(self, ops: list[tuple[dict, dict | None]], label: str, policy: WritePolicy,
+              refresh: bool = False) -> list[dict]:
+        """Send one bulk chunk (action/source pairs from `helpers.expand_action`), retrying it.
+
+        A timeout, connection error or 429/502/503/504 answer sends the chunk again; items
+        rejected with 429 (a full write queue) are sent again alone; each retry waits
+        `policy.delay`. Returns the items that failed for good (e.g. a mapping error); raises
+        BackendUnavailable, naming `label`, when the retries are used up.
+        """
+        pending = ops
+        attempt = 0
+        while True:
+            body: list[dict] = []
+            for action, source in pending:
+                body.append(action)
+                if source is not None:
+                    body.append(source)
+            try:
+                response = self.client.bulk(body=body, refresh="true" if refresh else "false",
+                                            request_timeout=policy.timeout)
+            except es_exc.ConnectionError as exc:  # includes ConnectionTimeout
+                failure = f"{type(exc).__name__}: {exc}"
+            except es_exc.TransportError as exc:
+                if exc.status_code not in RETRY_STATUSES:
+                    raise BackendUnavailable(f"{label} refused: {exc}") from exc
+                failure = f"HTTP {exc.status_code}: {exc.error}"
+            else:
+                failed, rejected = [], []
+                for item, op in zip(response["items"], pending, strict=True):
+                    ((_op_type, result),) = item.items()
+                    status = result.get("status", 500)
+                    if status == 429:
+                        rejected.append(op)
+                    elif "error" in result and not _ignorable(status):
+                        failed.append(item)
+                if not rejected:
+                    return failed
+                if failed:  # not worth retrying the rejected ones: the chunk fails anyway
+                    return failed
+                failure = f"{len(rejected)} of {len(pending)} items rejected with 429"
+                pending = rejected
+            if attempt >= policy.retries:
+                raise BackendUnavailable(
+                    f"{label} failed after {attempt + 1} attempt(s): {failure}")
+            delay = policy.delay(attempt)
+            attempt += 1
+            log.warning("%s: %s; retry %d of %d in %.2fs", label, failure, attempt,
+                        policy.retries, delay)
+            time.sleep(delay)
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -213,68 +312,97 @@ class ElasticsearchBackend(SearchBackend):
                 yield {"_op_type": "delete", "_index": target, "_id": product_id,
                        "version": delete_version, "version_type": "external"}
 
-    def apply(self, upserts: list[dict], deletes: list[int]) -> None:
+    def apply(self, upserts: list[dict], deletes: list[int], *, patient: bool = True) -> None:
         if not upserts and not deletes:
             return
+        policy = self.patient if patient else self.quick
         try:
-            self.ensure_index()
-            targets = self._write_targets()
-            _ok, errors = helpers.bulk(self.client, self._actions(targets, upserts, deletes),
-                                       raise_on_error=False, refresh=self.refresh)
+            self.ensure_index(policy.timeout)
+            targets = self._write_targets(policy.timeout)
         except _UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
-        real = [e for e in errors if list(e.values())[0].get("status") not in (404, 409)]
-        if real:
-            raise BackendUnavailable(f"{len(real)} bulk errors, first: {real[0]}")
+        ops = [helpers.expand_action(a) for a in self._actions(targets, upserts, deletes)]
+        chunks = list(_chunks(ops, CHUNK_SIZE))
+        errors = []
+        for number, chunk in enumerate(chunks, 1):
+            errors += self._send(chunk, f"bulk write chunk {number} of {len(chunks)}", policy,
+                                 refresh=self.refresh)
+        if errors:
+            raise BackendUnavailable(f"{len(errors)} bulk errors, first: {errors[0]}")
 
     def clear(self) -> None:
         try:
-            self.client.indices.delete(index=f"{self.alias}-v*", ignore=[404])
+            self.client.indices.delete(index=f"{self.alias}-v*", ignore=[404],
+                                       request_timeout=self.patient.timeout)
         except _UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
+
+    def _discard(self, name: str) -> None:
+        """Drop a half-built index (and with it the building alias); the live alias is untouched."""
+        try:
+            self.client.indices.delete(index=name, ignore=[404], request_timeout=self.quick.timeout)
+        except es_exc.TransportError as exc:
+            log.warning("could not drop the half-built index %s: %s", name, exc)
 
     def reindex(self, documents: Iterator[dict], total: int,
                 progress: Callable[[int], None] | None = None,
                 catch_up: Callable[[datetime], tuple[list[dict], list[int]]] | None = None) -> dict:
-        """Build a new index from the stream, then swap the alias to it atomically."""
+        """Build a new index from the stream, then swap the alias to it atomically.
+
+        Each chunk of CHUNK_SIZE documents is retried on its own (see `_send`); a chunk that
+        still fails stops the reindex with BackendUnavailable naming it, the half-built index is
+        dropped, and the alias stays on the old index.
+        """
         started_at = datetime.now(UTC)
         name = self._new_index_name()
+        policy = self.patient
+        timeout = policy.timeout
+        swapped = False
         try:
-            self._create_index(name, bulk_loading=True)
-            self.client.indices.put_alias(index=name, name=self.building_alias)
+            self._create_index(name, bulk_loading=True, timeout=timeout)
+            self.client.indices.put_alias(index=name, name=self.building_alias,
+                                          request_timeout=timeout)
 
             def actions():
                 for doc in documents:
-                    yield {"_op_type": "index", "_index": name, "_id": doc["id"],
-                           "version": doc["version"], "version_type": "external_gte",
-                           "_source": source_document(doc)}
+                    yield helpers.expand_action({
+                        "_op_type": "index", "_index": name, "_id": doc["id"],
+                        "version": doc["version"], "version_type": "external_gte",
+                        "_source": source_document(doc)})
 
             indexed = 0
-            for ok, item in helpers.streaming_bulk(self.client, actions(), chunk_size=1000,
-                                                    raise_on_error=False, max_retries=2):
-                if ok or list(item.values())[0].get("status") == 409:
-                    indexed += 1
-                else:
-                    raise BackendUnavailable(f"reindex failed on {item}")
-                if progress and indexed % 1000 == 0:
-                    progress(1000)
-            if progress and indexed % 1000:
-                progress(indexed % 1000)
-            self.client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
-            self.client.indices.refresh(index=name)
-            old = list(self.client.indices.get_alias(name=self.alias, ignore=[404]).keys()) \
-                if self.client.indices.exists_alias(name=self.alias) else []
+            for number, chunk in enumerate(_chunks(actions(), CHUNK_SIZE), 1):
+                label = (f"reindex into {name}: chunk {number} "
+                         f"(documents {indexed + 1}-{indexed + len(chunk)} of {total})")
+                failed = self._send(chunk, label, policy)
+                if failed:
+                    raise BackendUnavailable(
+                        f"{label}: {len(failed)} documents refused, first: {failed[0]}")
+                indexed += len(chunk)
+                if progress:
+                    progress(len(chunk))
+            self.client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}},
+                                             request_timeout=timeout)
+            self.client.indices.refresh(index=name, request_timeout=timeout)
+            old = list(self.client.indices.get_alias(name=self.alias, ignore=[404],
+                                                     request_timeout=timeout).keys()) \
+                if self.client.indices.exists_alias(name=self.alias, request_timeout=timeout) else []
             actions_ = [{"remove": {"index": i, "alias": self.alias}} for i in old]
             actions_.append({"add": {"index": name, "alias": self.alias}})
             actions_.append({"remove": {"index": name, "alias": self.building_alias}})
-            self.client.indices.update_aliases(body={"actions": actions_})
+            self.client.indices.update_aliases(body={"actions": actions_}, request_timeout=timeout)
+            swapped = True
             if catch_up is not None:
                 upserts, deletes = catch_up(started_at)
                 self.apply(upserts, deletes)
             for index in old:
-                self.client.indices.delete(index=index, ignore=[404])
-        except _UNAVAILABLE as exc:
-            raise BackendUnavailable(str(exc)) from exc
+                self.client.indices.delete(index=index, ignore=[404], request_timeout=timeout)
+        except Exception as exc:
+            if not swapped:
+                self._discard(name)
+            if isinstance(exc, _UNAVAILABLE):
+                raise BackendUnavailable(f"reindex into {name}: {exc}") from exc
+            raise
         return {"indexed": indexed, "index": name, "replaced": old}
 
     # --- reading ---------------------------------------------------------------------------

@@ -171,7 +171,7 @@ class EmbeddedBackend(SearchBackend):
                 conn.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
             conn.execute(f"DELETE FROM fts WHERE rowid IN ({marks})", chunk)
 
-    def apply(self, upserts: list[dict], deletes: list[int]) -> None:
+    def apply(self, upserts: list[dict], deletes: list[int], *, patient: bool = True) -> None:
         with self._write_lock:
             conn = self._connect()
             with conn:

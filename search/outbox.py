@@ -66,26 +66,34 @@ def _after_commit(session) -> None:
 
 
 def dispatch_job() -> dict[str, int]:
-    """The `search.dispatch` job: apply what waits, for every backend that is not resting."""
-    return dispatch_all()
+    """The `search.dispatch` job: apply what waits, for every backend that is not resting.
+
+    In a worker it is patient (bulk timeouts and retries with backoff); where jobs run at once in
+    the caller's process (TASK_QUEUE_IMMEDIATE, so inside the user's request) one quick try."""
+    return dispatch_all(patient=not current_app.config["TASK_QUEUE_IMMEDIATE"])
 
 
 def _after_rollback(session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-def dispatch_all(*, force: bool = False) -> dict[str, int]:
+def dispatch_all(*, force: bool = False, patient: bool = True) -> dict[str, int]:
     """Apply pending rows for every configured backend; returns rows applied per backend."""
     done = {}
     for backend in configured_backends():
         if recently_down(backend) and not force:
             continue
-        done[backend.name] = dispatch(backend)
+        done[backend.name] = dispatch(backend, patient=patient)
     return done
 
 
-def dispatch(backend: SearchBackend) -> int:
+def dispatch(backend: SearchBackend, *, patient: bool = True) -> int:
     """Apply this backend's pending rows, in order, until none are left. Returns rows applied.
+
+    `patient` (sync, the default): each batch's bulk writes get SEARCH_BULK_TIMEOUT_SECONDS and
+    are retried with backoff (search.elasticsearch); a batch that still fails keeps its rows,
+    with attempts and last error. False (after a commit, inside the user's request): one try at
+    SEARCH_TIMEOUT_SECONDS, so a slow node never holds a save (or the dispatch lock) for long.
 
     Runs in a session of its own (it is called from after-commit hooks). On PostgreSQL an
     advisory lock per backend makes concurrent dispatchers take turns, so an older state can
@@ -108,7 +116,7 @@ def dispatch(backend: SearchBackend) -> int:
                 try:
                     product_ids.update(product_ids_of_stores(store_ids, session))
                     upserts, deletes = documents_for(product_ids, session)
-                    backend.apply(upserts, deletes)
+                    backend.apply(upserts, deletes, patient=patient)
                 except BackendUnavailable as exc:
                     mark_down(backend)
                     session.execute(
