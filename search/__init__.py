@@ -7,7 +7,8 @@ bp = Blueprint("search", __name__, template_folder="templates")
 def init_app(app):
     """Register search's pages, API, CLI, outbox listeners, state and header box on `app`."""
     from marketplace.navigation import header_parts
-    from search import api, cli, engine, models, outbox, views  # noqa: F401  (registers on import)
+    from marketplace.ops import metric_gauges, register_check
+    from search import api, cli, engine, health, models, outbox, views  # noqa: F401  (registers on import)
 
     engine.init_app(app)
     app.register_blueprint(bp)
@@ -15,3 +16,5 @@ def init_app(app):
     outbox.init_app(app)
     cli.init_app(app)
     header_parts.register(app, "search/_header_box.html")
+    register_check(app, "search", health.readiness)
+    metric_gauges.register(app, health.gauges)
