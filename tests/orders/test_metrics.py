@@ -42,3 +42,20 @@ def test_a_declined_card_counts_a_payment_failure_and_no_checkout(stripe_api, bu
     assert response.status_code == 402, response.get_json()
     assert scrape(client, "pasar_payment_failures_total", declined) == failures + 1
     assert scrape(client, "pasar_checkouts_total", {"payment_method": "card"}) == checkouts
+
+
+def test_a_processed_webhook_leaves_a_log_line_with_its_ids(db, caplog):
+    import logging
+
+    from orders.payments.stripe import WebhookEvent
+    from orders.payments.webhooks import handle_event
+
+    event = WebhookEvent(id="evt_log_1", type="payment_intent.succeeded", object_id="pi_unknown",
+                         object={"id": "pi_unknown", "status": "succeeded"})
+    with caplog.at_level(logging.INFO, logger="orders.payments.webhooks"):
+        assert handle_event(event) == "unknown_intent"
+        assert handle_event(event) == "duplicate"
+    lines = [r for r in caplog.records if r.getMessage() == "webhook processed"]
+    assert [(r.event_id, r.event_type, r.object_id, r.outcome) for r in lines] == [
+        ("evt_log_1", "payment_intent.succeeded", "pi_unknown", "unknown_intent"),
+        ("evt_log_1", "payment_intent.succeeded", "pi_unknown", "duplicate")]
