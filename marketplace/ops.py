@@ -84,6 +84,14 @@ def database_check() -> dict:
     return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
+def _reset_session() -> None:
+    """Roll the request's session back (an aborted PostgreSQL transaction refuses every query)."""
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback after a failed check failed", exc_info=True)
+
+
 def _error_text(exc: BaseException) -> str:
     first_line = (str(exc).strip().splitlines() or [""])[0]
     return f"{type(exc).__name__}: {first_line}"[:_ERROR_CHARS]
@@ -100,6 +108,7 @@ def run_checks() -> dict[str, dict]:
         except Exception as exc:
             log.warning("readiness check %s failed", name, exc_info=True, extra={"check": name})
             result = {"ok": False, "error": _error_text(exc)}
+            _reset_session()  # a failed query must not fail the checks after it
         results[name] = result
     return results
 
@@ -138,6 +147,7 @@ class _HookGauges:
                 values.update(entry())
             except Exception:
                 log.warning("metric gauge %r failed", entry, exc_info=True)
+                _reset_session()
         for name, value in sorted(values.items()):
             if value is None:
                 continue

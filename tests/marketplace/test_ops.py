@@ -210,3 +210,26 @@ def test_plain_logs_in_development(app):
         from marketplace.logs import formatter_for
 
         formatter_for("xml")
+
+
+def test_a_check_whose_query_fails_does_not_fail_the_checks_after_it(new_app):
+    import sqlalchemy as sa
+
+    from marketplace.extensions import db
+    from marketplace.ops import register_check
+
+    other = new_app()
+
+    def bad_query():
+        db.session.execute(sa.text("SELECT * FROM no_such_table"))
+        return {"ok": True}
+
+    def good_query():
+        return {"ok": db.session.execute(sa.text("SELECT 1")).scalar() == 1}
+
+    register_check(other, "first", bad_query)
+    register_check(other, "second", good_query)
+    body = other.test_client().get("/readyz").get_json()
+    assert body["checks"]["first"]["ok"] is False
+    assert body["checks"]["first"]["error"].startswith("ProgrammingError")
+    assert body["checks"]["second"] == {"ok": True}
