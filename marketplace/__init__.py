@@ -40,6 +40,7 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
         auth,
         i18n,
         limiter_storage,  # the rate_limits model and the database:// storage
+        ops,
         request_limits,
         web,
     )
@@ -63,6 +64,7 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
     i18n.init_app(app)
     web.init_app(app)
     api.init_app(app)
+    ops.init_app(app)  # /healthz, /readyz, /metrics; request ids and latency
 
     import marketplace.accounts as accounts
     from marketplace import jobs, money, notifications

@@ -164,6 +164,13 @@ def load() -> dict:
         "RATELIMIT_STORAGE_OPTIONS": {},  # extra keyword options of the storage (none needed)
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
+        # Logs: "json" (one JSON object a line, for production) or "plain"; unset, plain in debug
+        # (development) and JSON otherwise (marketplace/logs.py).
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT") or None,
+        # gunicorn with several workers: the folder where prometheus_client's workers keep their
+        # metric files (it must exist and be emptied before the server starts); /metrics then
+        # adds up every worker's (marketplace/ops.py). Unset: this process's metrics only.
+        "PROMETHEUS_MULTIPROC_DIR": os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None,
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         "LANGUAGES": ["id", "en"],

@@ -17,6 +17,10 @@ The hooks of the house (who declares them, who registers):
   fields to search documents (promotions adds the events a product is curated in).
 - `orders.cart.price_offers`: functions `(product_ids) -> {id: (unit_price_idr, source)}`,
   better prices than the tier price (promotions offers event prices).
+- `marketplace.ops.readiness_checks`: functions `() -> {"ok": bool, ...}` behind `/readyz`
+  (the core's database, search, the task queue).
+- `marketplace.ops.metric_gauges`: functions `() -> {metric_name: number}` read at each
+  `/metrics` scrape (search's outbox lag, the queue's depth).
 """
 from __future__ import annotations
 

@@ -153,6 +153,18 @@ def queue_depth(app: Flask | None = None) -> int:
     return queue(app).pending_count()
 
 
+def readiness() -> dict:
+    """The `queue` entry of /readyz: the broker answers (its depth read), and which one it is."""
+    huey = queue()
+    return {"ok": True, "broker": type(huey.storage).__name__, "depth": huey.pending_count(),
+            "scheduled": huey.scheduled_count()}
+
+
+def gauges() -> dict:
+    """The queue's depth for /metrics."""
+    return {"pasar_job_queue_depth": queue().pending_count()}
+
+
 def catch_up(app: Flask) -> list[str]:
     """Queue one run of every periodic job now: a worker that (re)starts does what is due at once
     instead of waiting for the next tick (this is how work of a killed worker is picked up)."""
@@ -209,3 +221,7 @@ def init_app(app: Flask) -> None:
         click.echo(f"{name}: {result}")
 
     app.cli.add_command(group)
+    from marketplace.ops import metric_gauges, register_check
+
+    register_check(app, "queue", readiness)
+    metric_gauges.register(app, gauges)

@@ -23,6 +23,7 @@ from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 from orders.cart import build_cart
+from orders.metrics import checkout_placed
 from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod, PaymentStatus
 from orders.notifications import notify
 from orders.payments import stripe as gateway
@@ -138,4 +139,5 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
     for order in checkout.orders:
         notify(order.store.owner_id, "order_placed", order)
     db.session.flush()
+    checkout_placed(checkout)
     return checkout

@@ -4,6 +4,7 @@ Trade (RFQs, quotes, meetings) is in promotions/trade.py; the report in promotio
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +33,8 @@ from promotions.models import (
     Registration,
 )
 from promotions.models import EventStatus as S
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,8 @@ def transition_event(event: Event, action: str, *, actor: User) -> Event:
     event.status = move.target
     event.history.append(EventHistory(status=move.target, action=action, actor_id=actor.id))
     db.session.flush()
+    log.info("event moved", extra={"event_id": event.id, "action": action,
+                                    "event_status": str(move.target), "actor_id": actor.id})
     _reindex_event_products(event)
     return event
 
@@ -299,6 +304,9 @@ def decide(application: Application, *, accept: bool, reason: str | None, actor:
         _add_products(event, [p.product_id for p in application.products])
     _notify_store(application.store, "application_accepted" if accept else "application_rejected",
                   event, reason=reason)
+    log.info("application accepted" if accept else "application rejected", extra={
+        "application_id": application.id, "event_id": event.id, "store_id": application.store_id,
+        "actor_id": actor.id})
     return application
 
 
@@ -321,6 +329,8 @@ def invite(event: Event, store: Store, *, product_ids, actor: User) -> Applicati
     db.session.flush()
     _add_products(event, [p.id for p in products])
     _notify_store(store, "invited", event)
+    log.info("store invited", extra={"application_id": application.id, "event_id": event.id,
+                                      "store_id": store.id, "actor_id": actor.id})
     return application
 
 

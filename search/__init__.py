@@ -8,7 +8,8 @@ def init_app(app):
     """Register search's pages, API, CLI, outbox listeners, state and header box on `app`."""
     from marketplace.jobs import Job, crontab, jobs
     from marketplace.navigation import header_parts
-    from search import api, cli, engine, models, outbox, views  # noqa: F401  (registers on import)
+    from marketplace.ops import metric_gauges, register_check
+    from search import api, cli, engine, health, models, outbox, views  # noqa: F401  (registers on import)
 
     engine.init_app(app)
     app.register_blueprint(bp)
@@ -19,3 +20,5 @@ def init_app(app):
     jobs.register(app, Job(outbox.DISPATCH_JOB, outbox.dispatch_job, schedule=crontab(minute="*"),
                            every="after each catalog commit, and every minute",
                            doc="apply the search outbox to every backend", retries=0))
+    register_check(app, "search", health.readiness)
+    metric_gauges.register(app, health.gauges)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from datetime import timedelta
 
@@ -20,6 +21,8 @@ from marketplace.accounts.models import ApiToken, Role, User, UserRole, UserSess
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "pu_"
@@ -102,6 +105,8 @@ def grant_role(user: User, role: Role | str, *, actor: User | None) -> None:
             UserRole(role=str(role), granted_by_id=actor.id if actor else None)
         )
         db.session.flush()
+        log.info("role granted", extra={"user_id": user.id, "role": str(role),
+                                         "actor_id": actor.id if actor else None})
 
 
 def revoke_role(user: User, role: Role | str, *, actor: User) -> None:
@@ -111,10 +116,12 @@ def revoke_role(user: User, role: Role | str, *, actor: User) -> None:
         raise Forbidden()
     if role == Role.ADMIN and user.id == actor.id:
         raise Conflict(_l("Anda tidak dapat mencabut peran admin Anda sendiri."))
-    for row in list(user.role_rows):
-        if row.role == str(role):
-            user.role_rows.remove(row)
+    held = [row for row in user.role_rows if row.role == str(role)]
+    for row in held:
+        user.role_rows.remove(row)
     db.session.flush()
+    if held:
+        log.info("role revoked", extra={"user_id": user.id, "role": str(role), "actor_id": actor.id})
 
 
 def set_password(user: User, password: str) -> None:

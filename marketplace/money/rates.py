@@ -1,6 +1,7 @@
 """Exchange rates: the model and its rules (set, look up, convert, format)."""
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -14,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from marketplace.errors import Forbidden, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 DISPLAY_CURRENCIES = ("USD", "EUR", "SGD", "MYR", "JPY", "CNY", "AUD", "SAR")
 
@@ -57,6 +60,8 @@ def set_rate(currency: str, idr_per_unit, valid_on: date, *, actor) -> ExchangeR
     row.idr_per_unit = rate.quantize(Decimal("0.0001"))
     row.set_by_id = actor.id
     db.session.flush()
+    log.info("exchange rate set", extra={"currency": currency, "idr_per_unit": str(row.idr_per_unit),
+                                         "valid_on": valid_on.isoformat(), "actor_id": actor.id})
     return row
 
 

@@ -5,6 +5,8 @@ the job) commits once at its end. Card money moves through `orders.payments.stri
 """
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -14,9 +16,12 @@ from marketplace.extensions import db
 from marketplace.i18n import rupiah
 from marketplace.timeutil import utcnow
 from orders import state
+from orders.metrics import PAYMENT_FAILURES
 from orders.models import Checkout, Order, OrderStatus, PaymentMethod, PaymentStatus, Refund
 from orders.notifications import notify
 from orders.payments import stripe as gateway
+
+log = logging.getLogger(__name__)
 
 
 class PaymentDeclined(DomainError):
@@ -35,6 +40,10 @@ def start_card_payment(checkout: Checkout, payment_method_id: str | None) -> Non
         checkout.total_idr, reference=checkout.reference,
         idempotency_key=f"checkout-{checkout.reference}", payment_method_id=payment_method_id)
     if intent.status == "failed":
+        PAYMENT_FAILURES.labels(kind="declined").inc()
+        log.info("card payment declined", extra={
+            "checkout_id": checkout.id, "checkout_reference": checkout.reference,
+            "buyer_id": checkout.buyer_id, "amount_idr": checkout.total_idr})
         raise PaymentDeclined(intent.error or PaymentDeclined.default_message)
     checkout.stripe_payment_intent_id = intent.id
     checkout.stripe_client_secret = intent.client_secret
@@ -53,6 +62,9 @@ def mark_paid(checkout: Checkout) -> None:
         if order.status == OrderStatus.PENDING_PAYMENT:
             state.transition(order, "pay", actor=None)
     db.session.flush()
+    log.info("payment marked paid", extra={
+        "checkout_id": checkout.id, "checkout_reference": checkout.reference,
+        "order_ids": [o.id for o in checkout.orders], "amount_idr": checkout.total_idr})
 
 
 def settle_checkout(checkout: Checkout) -> None:
@@ -119,6 +131,9 @@ def refund_order(order: Order, amount_idr, *, reason: str, actor: User | None) -
     notify(order.buyer_id, "refund_issued", order, amount=rupiah(amount_idr))
     settle_checkout(checkout)
     db.session.flush()
+    log.info("refund issued", extra={
+        "refund_id": refund.id, "order_id": order.id, "checkout_id": checkout.id,
+        "amount_idr": amount_idr, "actor_id": actor.id if actor else None})
     return refund
 
 
@@ -163,11 +178,17 @@ def apply_intent(checkout: Checkout, status: str, error: str | None = None) -> s
             gateway.refund(checkout.stripe_payment_intent_id, checkout.total_idr,
                             idempotency_key=f"late-{checkout.reference}")
             checkout.payment_status = PaymentStatus.REFUNDED
+            log.info("refund issued", extra={
+                "checkout_id": checkout.id, "checkout_reference": checkout.reference,
+                "amount_idr": checkout.total_idr, "reason": "late payment"})
             return "refunded_late_payment"
         return "unchanged"
     if status in ("requires_payment_method", "canceled") and error:
         if checkout.payment_status == PaymentStatus.PENDING:
             checkout.payment_error = error
+            PAYMENT_FAILURES.labels(kind="failed_attempt").inc()
+            log.info("card payment attempt failed", extra={
+                "checkout_id": checkout.id, "checkout_reference": checkout.reference})
             return "failed_attempt"
     return "unchanged"
 

@@ -5,6 +5,8 @@ changes; a redelivery finds it there (or hits the primary key) and changes nothi
 """
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
@@ -12,6 +14,8 @@ from marketplace.extensions import db
 from orders.models import Checkout, ProcessedWebhook
 from orders.payments.service import apply_intent, record_outside_refund
 from orders.payments.stripe import WebhookEvent, from_stripe_amount
+
+log = logging.getLogger(__name__)
 
 HANDLED = ("payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded")
 
@@ -25,6 +29,14 @@ def _checkout_for_intent(intent_id: str | None) -> Checkout | None:
 
 def handle_event(event: WebhookEvent) -> str:
     """Apply one verified event; returns what happened (for logs and tests)."""
+    outcome = _apply_event(event)
+    log.info("webhook processed", extra={
+        "event_id": event.id, "event_type": event.type, "object_id": event.object_id,
+        "outcome": outcome})
+    return outcome
+
+
+def _apply_event(event: WebhookEvent) -> str:
     if db.session.get(ProcessedWebhook, event.id) is not None:
         return "duplicate"
     try:

@@ -193,45 +193,40 @@ def test_a_worker_killed_in_the_middle_of_a_job_loses_nothing_and_the_work_happe
         OrderEvent.action == "expire")) == 1
 
 
-def test_search_indexing_leaves_the_request_and_the_worker_applies_it(app, workers, broker, make_user,
+@pytest.fixture
+def queueing(app, broker):
+    """The suite's app queueing jobs on the broker (not running them at once) for one test."""
+    saved = dict(app.config), app.extensions.pop("marketplace.jobs", None)
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.config.update(TASK_QUEUE_URL=broker, TASK_QUEUE_NAME=queue, TASK_QUEUE_IMMEDIATE=False)
+    yield queue
+    app.config.clear()
+    app.config.update(saved[0])
+    app.extensions.pop("marketplace.jobs", None)
+    if saved[1] is not None:
+        app.extensions["marketplace.jobs"] = saved[1]
+
+
+def test_search_indexing_leaves_the_request_and_the_worker_applies_it(app, queueing, broker, client,
                                                                     make_store, db):
-    """An app that queues jobs (not immediate): the catalog change commits and the outbox row
-    waits; a worker applies it within seconds and the product is found."""
-    from app import create_app
+    """With jobs queued (not run at once): the catalog change commits and the request returns
+    with the outbox row waiting; a worker applies it within seconds and the product is found."""
     from catalog.services import create_product
     from search.models import OutboxEntry
     from tests.catalog.conftest import product_data
 
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    queued = create_app({**{k: app.config[k] for k in (
-        "SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_PATH", "UPLOAD_DIR", "PRIVATE_UPLOAD_DIR")},
-        "TESTING": True, "SECRET_KEY": "test-secret", "ELASTICSEARCH_URL": None,
-        "TASK_QUEUE_URL": broker, "TASK_QUEUE_NAME": queue, "TASK_QUEUE_IMMEDIATE": False,
-        "RATELIMIT_STORAGE_URI": "database://"})
     store = make_store()
-    with queued.app_context():
-        from marketplace.accounts.models import User
-        from marketplace.extensions import db as queued_db
-
-        owner = queued_db.session.get(User, store.owner_id)
-        product = create_product(queued_db.session.merge(store), product_data(title="Madu Kelulut Worker"),
-                                 actor=owner)
-        queued_db.session.commit()
-        product_id = product.id
-        queued_db.session.remove()
-    client = queued.test_client()
-    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEntry))
-    assert waiting >= 1
+    product = create_product(store, product_data(title="Madu Kelulut Worker"), actor=store.owner)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEntry)) >= 1
     assert client.get("/api/v1/search", query_string={"q": "kelulut"}).get_json()["items"] == []
 
-    worker = Worker(app, broker, Path(app.config["UPLOAD_DIR"]), queue)
+    worker = Worker(app, broker, Path(app.config["UPLOAD_DIR"]), queueing)
     try:
         _wait(lambda: [i["id"] for i in client.get("/api/v1/search", query_string={"q": "kelulut"})
-                       .get_json()["items"]] == [product_id], what="the product in search")
+                       .get_json()["items"]] == [product.id], what="the product in search")
     finally:
         worker.stop()
-        with queued.app_context():
-            queued_db.engine.dispose()
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEntry)) == 0
 
@@ -273,3 +268,21 @@ def test_two_expiry_jobs_at_once_expire_each_checkout_once(app, buyer_client, ma
         t.join(timeout=60)
     assert sum(results) == 6
     assert all(_state(db, c, p) == (5, ["expired"]) for c, p in ids)
+
+
+def test_readyz_reports_the_queue_and_503_when_its_broker_does_not_answer(app, client, broker):
+    body = client.get("/readyz").get_json()
+    assert body["checks"]["queue"]["ok"] is True and "depth" in body["checks"]["queue"]
+    saved = dict(app.config), app.extensions.pop("marketplace.jobs", None)
+    app.config.update(TASK_QUEUE_URL="redis://127.0.0.1:9/0", TASK_QUEUE_IMMEDIATE=False)
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.get_json()["checks"]["queue"]["ok"] is False
+    finally:
+        app.config.clear()
+        app.config.update(saved[0])
+        app.extensions.pop("marketplace.jobs", None)
+        if saved[1] is not None:
+            app.extensions["marketplace.jobs"] = saved[1]
+    assert client.get("/readyz").get_json()["checks"]["queue"]["ok"] is True
