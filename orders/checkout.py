@@ -3,8 +3,9 @@
 Stock is reserved with one conditional UPDATE per product (`stock >= quantity`), in product-id
 order so concurrent checkouts never deadlock; a product that runs out refuses the whole
 checkout, and the caller's rollback leaves no order and no reservation behind. Totals come from
-the database, in integers. A card payment is created (and, with a payment method, confirmed)
-inside the same transaction: a declined card refuses the checkout the same way.
+the database, in integers. A card checkout commits its reservation before it asks Stripe (no
+row lock is held across the network call), and undoes it when the card is declined: nothing is
+kept then either.
 """
 from __future__ import annotations
 
@@ -72,6 +73,41 @@ def checkout_input(shipping_address, payment_method) -> dict:
     return address
 
 
+def _reserve_then_pay(checkout: Checkout, payment_method_id: str | None) -> Checkout:
+    """Card checkouts never hold product rows locked while Stripe answers: the reservation is
+    committed first (the one commit inside a request, on purpose), then the PaymentIntent is
+    created. A declined card (or Stripe not answering) undoes the reservation in a transaction
+    of its own, the checkout and its orders are gone, and the error goes to the caller, with
+    the cart as it was. A process that dies in between leaves a pending checkout without an
+    intent, which `orders.expire` frees when its time is up."""
+    checkout_id = checkout.id
+    db.session.commit()
+    try:
+        start_card_payment(checkout, payment_method_id)
+        db.session.flush()
+    except Exception:
+        db.session.rollback()
+        _undo_reservation(checkout_id)
+        db.session.commit()
+        raise
+    return checkout
+
+
+def _undo_reservation(checkout_id: int) -> None:
+    """Give back the stock of a checkout that was never paid for, and forget it (no one else
+    has seen it: sellers hear of an order only once its payment is under way)."""
+    from orders import state
+
+    checkout = db.session.get(Checkout, checkout_id, with_for_update=True)
+    if checkout is None or checkout.payment_status != PaymentStatus.PENDING:
+        return
+    for order in checkout.orders:
+        state.release_stock(order)
+        db.session.delete(order)
+    db.session.delete(checkout)
+    db.session.flush()
+
+
 def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, payment_method: str,
                    payment_method_id: str | None = None, idempotency_key: str | None = None,
                    source: str | None = None,
@@ -135,7 +171,7 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
     products_changed.send(None, product_ids=[item.product.id for item in cart.lines])
 
     if payment_method == PaymentMethod.CARD:
-        start_card_payment(checkout, payment_method_id)
+        checkout = _reserve_then_pay(checkout, payment_method_id)
     for order in checkout.orders:
         notify(order.store.owner_id, "order_placed", order)
     db.session.flush()

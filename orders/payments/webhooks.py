@@ -20,11 +20,20 @@ log = logging.getLogger(__name__)
 HANDLED = ("payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded")
 
 
-def _checkout_for_intent(intent_id: str | None) -> Checkout | None:
+def _checkout_for_intent(intent_id: str | None, reference: str | None = None) -> Checkout | None:
+    """The checkout of a PaymentIntent: by the intent id it recorded, or, for an intent whose id
+    was never recorded (the process stopped between creating it and saving the id), by the
+    checkout reference the intent carries in its metadata."""
     if not intent_id:
         return None
-    return db.session.scalar(sa.select(Checkout).where(
+    checkout = db.session.scalar(sa.select(Checkout).where(
         Checkout.stripe_payment_intent_id == intent_id).with_for_update())
+    if checkout is None and reference:
+        checkout = db.session.scalar(sa.select(Checkout).where(
+            Checkout.reference == reference, Checkout.stripe_payment_intent_id.is_(None)).with_for_update())
+        if checkout is not None:
+            checkout.stripe_payment_intent_id = intent_id
+    return checkout
 
 
 def handle_event(event: WebhookEvent) -> str:
@@ -48,7 +57,7 @@ def _apply_event(event: WebhookEvent) -> str:
         return "ignored"
     obj = event.object
     if event.type.startswith("payment_intent."):
-        checkout = _checkout_for_intent(event.object_id)
+        checkout = _checkout_for_intent(event.object_id, (obj.get("metadata") or {}).get("checkout"))
         if checkout is None:
             return "unknown_intent"  # e.g. declined during checkout: nothing was kept
         status = "succeeded" if event.type == "payment_intent.succeeded" else obj.get("status")
