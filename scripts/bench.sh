@@ -6,6 +6,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 eval "$(PG_DB=pasar_bench scripts/postgres.sh)"
 export DATABASE_URL
+# The card path (bench/card_checkout.py) pays through the local Stripe API.
+eval "$(STRIPE_PERSIST=0 scripts/stripe.sh)"
+export STRIPE_API_BASE
 status=0
 for bench in bench/*.py; do
   echo "== $bench"
