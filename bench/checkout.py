@@ -20,8 +20,8 @@ What it does:
    16 buyers as threads of one process (one app, the GIL shared), 16 buyers as 16 forked worker
    processes each with its own app (what gunicorn workers are), each until --checkouts or
    --seconds; all of it with the search outbox's after-commit dispatch OFF (outbox rows are only
-   written; `flask search sync` would apply them) and ON (the default: the embedded index is
-   updated inside each commit).
+   written; `flask search sync` would apply them) and ON (the default: each commit queues the
+   `search.dispatch` job for a worker; before the task queue the index was updated inside it).
 3. Contention: the 16 processes all buy one product that has 100 units, one unit per checkout,
    each starting new checkouts until it gets `out_of_stock`. Exactly 100 orders, stock 0 and
    no oversold unit are required (the run fails otherwise).
@@ -149,6 +149,9 @@ def make_app(db_url: str, workdir: Path, *, dispatch: bool):
         "ELASTICSEARCH_URL": None,
         "SEARCH_INDEX_PATH": str(workdir / "search-index.db"),
         "SEARCH_DISPATCH_ON_COMMIT": dispatch,
+        # ON now queues the `search.dispatch` job (a worker applies it, out of the request):
+        # the queue the embedded default uses, a SQLite file, unless TASK_QUEUE_URL names Redis.
+        "TASK_QUEUE_URL": os.environ.get("TASK_QUEUE_URL") or f"sqlite:///{workdir / 'tasks.db'}",
         "STRIPE_SECRET_KEY": None,
         "UPLOAD_DIR": str(workdir / "uploads"),
         "SECRET_KEY": "bench-secret",
