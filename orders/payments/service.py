@@ -148,16 +148,21 @@ def expire_unpaid(now=None) -> int:
         sa.select(Checkout).where(Checkout.payment_status == PaymentStatus.PENDING,
                                   Checkout.expires_at < now)
         .with_for_update(skip_locked=True)).all()
+    # Ask Stripe first, for every card checkout, before any product row is touched: the stock
+    # updates below then hold their row locks only for the rest of this transaction, never
+    # across a network call.
+    still_unpaid = []
     for checkout in due:
         if checkout.payment_method == PaymentMethod.CARD and checkout.stripe_payment_intent_id:
             intent = gateway.retrieve_intent(checkout.stripe_payment_intent_id)
+            if intent.status != "succeeded":
+                gateway.cancel_intent(checkout.stripe_payment_intent_id)
+                intent = gateway.retrieve_intent(checkout.stripe_payment_intent_id)
             if intent.status == "succeeded":
                 mark_paid(checkout)
                 continue
-            gateway.cancel_intent(checkout.stripe_payment_intent_id)
-            if gateway.retrieve_intent(checkout.stripe_payment_intent_id).status == "succeeded":
-                mark_paid(checkout)
-                continue
+        still_unpaid.append(checkout)
+    for checkout in still_unpaid:
         for order in checkout.orders:
             if order.status == OrderStatus.PENDING_PAYMENT:
                 state.transition(order, "expire", actor=None)
