@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from flask import abort, flash, g, redirect, render_template, session, url_for
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 

@@ -67,3 +67,16 @@ def test_a_bad_currency_choice_falls_back_to_rupiah(app, client):
     assert client.post("/mata-uang", data={"currency": "XXX", "next": "https://evil.test/"}
                        ).headers["Location"] == "/"
     assert '<option value="IDR" selected>' in text(client.get("/"))
+
+
+def test_a_rate_with_decimals_is_kept_and_shown_in_the_indonesian_format(app, make_user, login):
+    """The form's own hint format, "12100,50", once answered 500 (Flask-Babel's format_decimal
+    takes no locale)."""
+    admin = login(app.test_client(), make_user(roles=("admin",)))
+    valid_on = (date.today() - timedelta(days=1)).isoformat()
+    response = admin.post("/admin/kurs", data={"currency": "EUR", "idr_per_unit": "17.100,50",
+                                               "valid_on": valid_on})
+    assert response.status_code == 302
+    page = text(admin.get("/admin/kurs"))
+    assert "Kurs 1 EUR = Rp17.100,5" in page
+    assert re.search(r"<strong>EUR</strong></td><td[^>]*>Rp17.100,5</td>", page)
