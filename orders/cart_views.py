@@ -20,7 +20,7 @@ from marketplace.forms import apply_errors
 from marketplace.web import acting_user, current_lang, flash_errors
 from orders import bp, services
 from orders.cart import bag_for, build_cart, set_quantity
-from orders.checkout import PaymentDeclined, place_checkout
+from orders.checkout import PaymentDeclined, TotalChanged, place_checkout
 from orders.forms import AddToCartForm, CartLineForm, CheckoutForm, TransferProofForm
 from orders.models import PaymentMethod
 from orders.payments import stripe as gateway
@@ -126,7 +126,7 @@ def checkout():
                      regencies=db.session.scalars(sa.select(Regency).order_by(Regency.name)).all())
     if not form.idempotency_key.data:
         form.idempotency_key.data = uuid.uuid4().hex
-    address, problem, declined, messages = None, None, None, []
+    address, problem, declined, messages, confirm = None, None, None, [], None
     if form.validate_on_submit():
         try:
             address = clean_address(form.address())
@@ -139,11 +139,16 @@ def checkout():
                     "Pembayaran kartu memerlukan JavaScript. Aktifkan JavaScript atau pilih transfer bank.")]
             else:
                 try:
+                    shown = (form.shown_total.data or "").strip()
                     placed = place_checkout(
                         me, quantities, address, payment_method=form.payment_method.data,
                         payment_method_id=(form.payment_method_id.data or None) if card else None,
-                        idempotency_key=form.idempotency_key.data)
+                        idempotency_key=form.idempotency_key.data,
+                        expected_total_idr=int(shown) if shown.isdigit() else -1)
                     bag.clear()
+                except TotalChanged as exc:
+                    db.session.rollback()
+                    confirm = exc.message
                 except PaymentDeclined as exc:
                     db.session.rollback()
                     declined = exc.message
@@ -157,12 +162,13 @@ def checkout():
                     return redirect(url_for("orders.checkout_done", checkout_id=placed.id))
         form.payment_method_id.data = ""  # a declined or unused id is never sent twice
     view = build_cart(quantities, address)
+    form.shown_total.data = str(view.total_idr) if view.shipping_known else ""
     if view.empty and problem is None:
         flash(_("Keranjang Anda kosong."), "info")
         return redirect(url_for("orders.cart"))
     return render_template(
         "orders/checkout.html", form=form, cart=view, problem=problem, declined=declined,
-        messages=messages, stripe_mode=_stripe_mode(),
+        messages=messages, confirm=confirm, stripe_mode=_stripe_mode(),
         stripe_key=current_app.config["STRIPE_PUBLISHABLE_KEY"] or "")
 
 

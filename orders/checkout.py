@@ -30,7 +30,15 @@ from orders.notifications import notify
 from orders.payments import stripe as gateway
 from orders.payments.service import PaymentDeclined, start_card_payment
 
-__all__ = ["PaymentDeclined", "checkout_input", "place_checkout", "replayed_checkout", "reserve_stock"]
+
+class TotalChanged(Conflict):
+    """The total is not the one the buyer was shown (shipping not calculated yet, or a price
+    changed): nothing is placed; show the new total and let the buyer confirm."""
+
+    code = "total_changed"
+
+
+__all__ = ["PaymentDeclined", "TotalChanged", "checkout_input", "place_checkout", "replayed_checkout", "reserve_stock"]
 
 
 def reserve_stock(product_id: int, quantity: int) -> bool:
@@ -111,13 +119,16 @@ def _undo_reservation(checkout_id: int) -> None:
 def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, payment_method: str,
                    payment_method_id: str | None = None, idempotency_key: str | None = None,
                    source: str | None = None,
-                   fixed_prices: dict[int, tuple[int, str]] | None = None) -> Checkout:
+                   fixed_prices: dict[int, tuple[int, str]] | None = None,
+                   expected_total_idr: int | None = None) -> Checkout:
     """Turn `quantities` ({product_id: quantity}, read once from the buyer's cart or an accepted
     quote) into a paid-or-pending checkout with one order per store, shipped to `address`
     (already cleaned: `catalog.addresses.clean_address` or `checkout_input`).
 
-    `fixed_prices` carries agreed prices (an accepted quote) into the same checkout path. The
-    caller empties the cart once this returns. Raises ValidationError (bad payment method, empty
+    `fixed_prices` carries agreed prices (an accepted quote) into the same checkout path.
+    `expected_total_idr`, the total the buyer was shown: when the total is another (shipping
+    never shown, a price or rate changed meanwhile), Conflict `total_changed` and nothing is
+    placed. The caller empties the cart once this returns. Raises ValidationError (bad payment method, empty
     cart, below the minimum), Conflict `out_of_stock`/`unavailable`/`own_product`, PaymentDeclined.
     """
     earlier = replayed_checkout(buyer, idempotency_key)
@@ -129,6 +140,11 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
     cart = build_cart(quantities, address, fixed_prices)
     if cart.empty:
         raise ValidationError(_l("Keranjang Anda kosong."), code="empty_cart")
+    if expected_total_idr is not None and expected_total_idr != cart.total_idr:
+        from marketplace.i18n import rupiah
+
+        raise TotalChanged(_l("Total dengan ongkos kirim: %(total)s. Periksa ringkasan, lalu tekan Bayar.",
+                              total=rupiah(cart.total_idr)))
     if any(line.product.store.owner_id == buyer.id for line in cart.lines):
         raise Conflict(_l("Anda tidak dapat membeli produk toko sendiri."), code="own_product")
     for line in cart.lines:

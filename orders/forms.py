@@ -62,6 +62,8 @@ class CheckoutForm(AddressForm):
     payment_method_id = HiddenField()
     #: one key per rendered checkout page: a double submit places one checkout
     idempotency_key = HiddenField()
+    #: the total (shipping included) the page showed; a checkout is placed only at that total
+    shown_total = HiddenField()
 
     def set_choices(self, *, lang: str, provinces, regencies, card: bool) -> None:
         self.set_address_choices(lang=lang, provinces=provinces, regencies=regencies)

@@ -144,6 +144,10 @@ def test_bank_transfer_order_is_confirmed_by_its_seller(
     fill_jakarta_address(page)
     assert page.get_by_label("Transfer bank").is_checked()
     page.get_by_role("button", name=re.compile("Buat pesanan|Bayar")).click()
+    # the total with shipping is shown first; the buyer confirms it
+    page.wait_for_load_state()
+    assert "Total dengan ongkos kirim" in page.content()
+    page.get_by_role("button", name=re.compile(r"^Bayar Rp")).click()
     page.wait_for_url(re.compile(r".*/checkout/\d+$"))
     assert "Transfer Rp" in page.content() and "Tapis Lampung Indah" in page.content()
     snap(page, "checkout_done_transfer")

@@ -35,6 +35,18 @@ def checkout_form(**overrides) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def place(client, **overrides):
+    """Press "Bayar" as a buyer does: the page first shows the total with shipping (calculate),
+    and the form carries that total back (`shown_total`) when the order is placed."""
+    data = checkout_form(**overrides)
+    preview = text(client.post("/checkout", data={**{k: v for k, v in data.items() if k != "place"},
+                                                  "calculate": "1"}))
+    shown = re.search(r'name="shown_total" type="hidden" value="(\d*)"', preview)
+    if shown:
+        data["shown_total"] = shown.group(1)
+    return client.post("/checkout", data=data)
+
+
 def count(db, model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
@@ -51,7 +63,7 @@ def place_order(client, *products, quantity=2, **form) -> Checkout:
     """The buyer puts each product in the cart and checks out by bank transfer to Jakarta."""
     for product in products:
         assert add(client, product, quantity).status_code == 302
-    response = client.post("/checkout", data=checkout_form(**form))
+    response = place(client, **form)
     assert response.status_code == 302, text(response)[:2000]
     from marketplace.extensions import db
 
@@ -187,6 +199,24 @@ def test_shipping_is_computed_for_the_address(buyer_client, make_product):
     assert "Bayar Rp85.000" in page
 
 
+def test_an_order_is_placed_only_at_the_total_the_buyer_was_shown(buyer_client, make_product, db):
+    """Pressing "Buat pesanan" before "Hitung ongkir" once placed an order at a total never shown
+    (Rp1.060.000 on screen, Rp1.090.000 charged): now it shows the total with shipping first."""
+    client, _ = buyer_client()
+    add(client, make_product(price_idr=50000, stock=5, weight_g=1000), 2)
+    page = text(client.post("/checkout", data=checkout_form()))     # shipping never shown
+    assert count(db, Checkout) == 0
+    assert "Total dengan ongkos kirim: Rp" in page and "Bayar Rp" in page
+    shown = re.search(r'name="shown_total" type="hidden" value="(\d+)"', page).group(1)
+    # a stale total (a price changed meanwhile) is refused the same way
+    page = text(client.post("/checkout", data=checkout_form(shown_total=str(int(shown) - 1000))))
+    assert count(db, Checkout) == 0 and "Total dengan ongkos kirim" in page
+    # the buyer confirms the total shown: placed at exactly that
+    response = client.post("/checkout", data=checkout_form(shown_total=shown))
+    assert response.status_code == 302
+    assert db.session.scalars(sa.select(Checkout)).one().total_idr == int(shown)
+
+
 def test_bank_transfer_checkout_creates_orders_and_shows_transfer_instructions(
         buyer_client, make_store, make_product, db):
     client, buyer = buyer_client()
@@ -197,7 +227,7 @@ def test_bank_transfer_checkout_creates_orders_and_shows_transfer_instructions(
     # when the buyer checks out by bank transfer
     add(client, a, 2)
     add(client, b, 3)
-    response = client.post("/checkout", data=checkout_form())
+    response = place(client)
     # then one checkout with one order per store exists, stock is reserved, the cart is empty
     assert response.status_code == 302 and response.headers["Location"].startswith("/checkout/")
     checkout = db.session.scalars(sa.select(Checkout)).one()
@@ -228,8 +258,7 @@ def rupiah(amount: int) -> str:
 def test_address_errors_are_shown_under_the_fields_in_indonesian(buyer_client, make_product, db):
     client, _ = buyer_client()
     add(client, make_product(stock=5), 1)
-    response = client.post("/checkout", data=checkout_form(name="", phone="", postal_code="12",
-                                                           province="18", regency="31.71"))
+    response = place(client, name="", phone="", postal_code="12", province="18", regency="31.71")
     assert response.status_code == 200
     page = text(response)
     assert field_error(page, "name") == "Wajib diisi."
@@ -249,9 +278,8 @@ def test_address_abroad_uses_free_text_region(buyer_client, make_product, db):
         country="JP", province=None, regency=None, region="Tokyo", city="Chuo-ku",
         postal_code="103-0027", calculate="1", place=None)))
     assert "Luar negeri" in page and "Rp490.000" in page   # 250.000 + 2 × 120.000
-    response = client.post("/checkout", data=checkout_form(
-        country="JP", province=None, regency=None, region="Tokyo", city="Chuo-ku",
-        postal_code="103-0027"))
+    response = place(client, country="JP", province=None, regency=None, region="Tokyo",
+                     city="Chuo-ku", postal_code="103-0027")
     assert response.status_code == 302
     address = db.session.scalars(sa.select(Checkout)).one().shipping_address
     assert address["country"] == "JP" and address["province"] == "Tokyo"
@@ -266,7 +294,7 @@ def test_out_of_stock_at_checkout_shows_the_message_and_creates_nothing(buyer_cl
     # someone else buys the last units meanwhile
     db.session.get(Product, scarce.id).stock = 1
     db.session.commit()
-    response = client.post("/checkout", data=checkout_form())
+    response = place(client)
     assert response.status_code == 200
     page = text(response)
     assert "Stok Lada Hitam Lampung tidak cukup." in page
@@ -441,7 +469,7 @@ def test_shipping_rates_form_saves_and_changes_a_later_checkout(app, make_produc
     page = text(client.post("/checkout", data={**JAKARTA_FORM, "payment_method": "bank_transfer",
                                                 "calculate": "1"}))
     assert "Rp37.000" in page
-    response = client.post("/checkout", data=checkout_form())
+    response = place(client)
     assert response.status_code == 302
     assert db.session.scalars(sa.select(Order)).one().shipping_idr == 37000
 
@@ -496,7 +524,7 @@ def test_card_checkout_through_the_pages(stripe_api, buyer_client, make_product,
     assert 'data-stripe-mode="local"' in page and 'value="card"' in page
     assert "Pembayaran kartu memerlukan JavaScript" in page          # the <noscript> note
     # without a PaymentMethod (no JavaScript) the card cannot be used
-    page = text(client.post("/checkout", data=checkout_form(payment_method="card")))
+    page = text(place(client, payment_method="card"))
     assert "Pembayaran kartu memerlukan JavaScript. Aktifkan JavaScript" in page
     assert count(db, Checkout) == 0
     # card.js (local mode) turns the test card into a PaymentMethod id ...
@@ -504,8 +532,7 @@ def test_card_checkout_through_the_pages(stripe_api, buyer_client, make_product,
                                                       "exp_month": "12", "exp_year": "30", "cvc": "123"})
     assert made.status_code == 200 and made.get_json()["id"].startswith("pm_")
     # ... which the form carries instead of the card
-    response = client.post("/checkout", data=checkout_form(payment_method="card",
-                                                           payment_method_id=made.get_json()["id"]))
+    response = place(client, payment_method="card", payment_method_id=made.get_json()["id"])
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
     assert "Pembayaran berhasil" in page and "Dibayar" in page
@@ -516,8 +543,8 @@ def test_declined_card_shows_kartu_ditolak_and_leaves_nothing(stripe_api, buyer_
     client, _ = buyer_client()
     product = make_product(stock=4)
     add(client, product, 2)
-    response = client.post("/checkout", data=checkout_form(
-        payment_method="card", payment_method_id=card(stripe_api, "4000000000000341")))
+    response = place(client, payment_method="card",
+                     payment_method_id=card(stripe_api, "4000000000000341"))
     assert response.status_code == 200
     page = text(response)
     assert "Kartu ditolak" in page
