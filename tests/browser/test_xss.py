@@ -53,6 +53,9 @@ def test_out_of_stock_message_shows_a_hostile_title_as_text(
     db.session.commit()
     page.get_by_role("button", name=re.compile("Buat pesanan|Place order")).click()
     page.wait_for_load_state()
+    # the total with shipping is shown first; the buyer confirms it
+    page.get_by_role("button", name=re.compile(r"^(Bayar|Pay) Rp")).click()
+    page.wait_for_load_state()
 
     # then no script ran, and the message shows the title as text
     page.wait_for_timeout(500)  # an img onerror fires once its request has failed
