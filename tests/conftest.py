@@ -38,6 +38,13 @@ def require_service(name: str, available: bool, why: str = "") -> None:
     pytest.skip(message)
 
 
+def require_postgresql(db, why: str) -> None:
+    """The test is about PostgreSQL itself (row locks, a server database): skipped locally on the
+    SQLite fallback, failed under CI, where `make test` always starts PostgreSQL."""
+    require_service("PostgreSQL", db.engine.dialect.name == "postgresql",
+                    f"{why}; the test database is {db.engine.dialect.name} (set TEST_DATABASE_URL)")
+
+
 def _fresh_context_client_class():
     from flask.testing import FlaskClient
 

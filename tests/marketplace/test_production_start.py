@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import require_postgresql
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -87,8 +89,7 @@ def test_make_run_on_a_database_with_users_adds_no_demo_accounts(app, make_user,
     and adds no demo account even with DEMO_DATA=1."""
     from marketplace.accounts.models import User
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("make run with DATABASE_URL is about a server database")
+    require_postgresql(db, "make run with DATABASE_URL is about a server database")
     make_user(email="warga@example.test")
     port = _free_port()
     env = _env(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], PORT=str(port), DEMO_DATA="1",

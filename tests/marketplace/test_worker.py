@@ -22,7 +22,7 @@ from catalog.models import Product
 from marketplace.timeutil import utcnow
 from orders.models import Checkout, Order
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
-from tests.conftest import require_service
+from tests.conftest import require_postgresql, require_service
 from tests.orders.conftest import JAKARTA, buyer_client  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,8 +160,7 @@ def test_the_worker_sends_queued_mail_through_an_smtp_server(workers, buyer_clie
 
 def test_a_worker_killed_in_the_middle_of_a_job_loses_nothing_and_the_work_happens_once(
         app, workers, buyer_client, make_product, db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("holds a PostgreSQL row lock to stop the job half-way")
+    require_postgresql(db, "holds a PostgreSQL row lock to stop the job half-way")
     checkout_id, product_id = _overdue_transfer_checkout(buyer_client, make_product, db)
     # Hold the product's row: the expiry job marks the order expired, then waits on this lock
     # to give the stock back: killed there, it is half-way through its transaction.
@@ -248,8 +247,7 @@ def test_jobs_run_runs_one_job_here(runner, buyer_client, make_product, db):
 
 
 def test_two_expiry_jobs_at_once_expire_each_checkout_once(app, buyer_client, make_product, db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the race is about PostgreSQL's row locks")
+    require_postgresql(db, "the race is about PostgreSQL's row locks")
     from marketplace.jobs import run_now
 
     ids = [_overdue_transfer_checkout(buyer_client, make_product, db) for _ in range(6)]

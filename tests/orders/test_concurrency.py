@@ -1,18 +1,17 @@
 """Stock is never oversold: 50 buyers race for 10 units on PostgreSQL."""
 import threading
 
-import pytest
 import sqlalchemy as sa
 
 from catalog.models import Product
 from orders.models import Order
+from tests.conftest import require_postgresql
 from tests.orders.conftest import JAKARTA
 
 
 def test_fifty_concurrent_checkouts_over_ten_units_make_exactly_ten_orders(app, db, make_user,
                                                                           make_product):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the race is about PostgreSQL's row locks")
+    require_postgresql(db, "the race is about PostgreSQL's row locks")
     from catalog.addresses import clean_address
     from marketplace.errors import Conflict
     from orders.cart import UserBag
@@ -71,8 +70,7 @@ def test_card_checkouts_racing_with_declines_neither_oversell_nor_lose_stock(app
     """12 card buyers race for 5 units; half the cards are declined. The reservation is committed
     before Stripe is asked and undone on a decline: in the end every unit is either on the shelf
     or in a paid order, and no declined buyer keeps an order."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the race is about PostgreSQL's row locks")
+    require_postgresql(db, "the race is about PostgreSQL's row locks")
     from catalog.addresses import clean_address
     from marketplace.errors import Conflict
     from orders.cart import UserBag

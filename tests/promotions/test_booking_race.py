@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from promotions.models import Booking
+from tests.conftest import require_postgresql
 
 
 def _race(app, jobs):
@@ -57,8 +58,7 @@ def forum(db, officer, make_event, make_store, make_product):
     from marketplace.timeutil import as_utc
     from promotions import services, trade
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the race is about PostgreSQL's row locks")
+    require_postgresql(db, "the race is about PostgreSQL's row locks")
     event = make_event("curation")
     start = as_utc(event.starts_at) + timedelta(hours=1)
     slots = []
