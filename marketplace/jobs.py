@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ class Job:
     doc: str = ""
     retries: int = 2
     retry_delay: int = 10
-    every: str = field(default="", compare=False)  # the schedule in words, for `flask jobs list`
+    every: str = ""  # the schedule in words, for `flask jobs list`
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Job) and other.name == self.name
@@ -71,12 +71,7 @@ def _build(app: Flask):
         path = Path(url.removeprefix("sqlite:///")) if url else Path(app.instance_path) / "tasks.db"
         path.parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(name, filename=str(path), immediate=config["TASK_QUEUE_IMMEDIATE"], utc=True)
-    tasks = {}
-    for job in jobs.entries(app):
-        tasks[job.name] = _register(app, huey, job)
-    if config["TASK_QUEUE_IMMEDIATE"]:
-        huey.immediate = True
-    return huey, tasks
+    return huey, {job.name: _register(app, huey, job) for job in jobs.entries(app)}
 
 
 def _register(app: Flask, huey, job: Job):
@@ -129,10 +124,11 @@ def enqueue(name: str, **kwargs) -> None:
     """Ask a worker to run job `name` soon. Never raises into the caller's request: a broker
     that does not answer is logged, and the schedule does the work later."""
     app = current_app._get_current_object()
+    task = _tasks(app).get(name)
+    if task is None:
+        raise LookupError(f"no job {name!r}")
     try:
-        _tasks(app)[name](**kwargs)
-    except KeyError:
-        raise LookupError(f"no job {name!r}") from None
+        task(**kwargs)
     except Exception:
         if app.config["TASK_QUEUE_IMMEDIATE"]:
             raise

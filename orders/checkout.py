@@ -22,7 +22,9 @@ from catalog.signals import products_changed
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import rupiah
 from marketplace.timeutil import utcnow
+from orders import state
 from orders.cart import build_cart
 from orders.metrics import checkout_placed
 from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod, PaymentStatus
@@ -104,8 +106,6 @@ def _reserve_then_pay(checkout: Checkout, payment_method_id: str | None) -> Chec
 def _undo_reservation(checkout_id: int) -> None:
     """Give back the stock of a checkout that was never paid for, and forget it (no one else
     has seen it: sellers hear of an order only once its payment is under way)."""
-    from orders import state
-
     checkout = db.session.get(Checkout, checkout_id, with_for_update=True)
     if checkout is None or checkout.payment_status != PaymentStatus.PENDING:
         return
@@ -141,8 +141,6 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
     if cart.empty:
         raise ValidationError(_l("Keranjang Anda kosong."), code="empty_cart")
     if expected_total_idr is not None and expected_total_idr != cart.total_idr:
-        from marketplace.i18n import rupiah
-
         raise TotalChanged(_l("Total dengan ongkos kirim: %(total)s. Periksa ringkasan, lalu tekan Bayar.",
                               total=rupiah(cart.total_idr)))
     if any(line.product.store.owner_id == buyer.id for line in cart.lines):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
@@ -147,7 +148,8 @@ def expire_unpaid(now=None) -> int:
     due = db.session.scalars(
         sa.select(Checkout).where(Checkout.payment_status == PaymentStatus.PENDING,
                                   Checkout.expires_at < now)
-        .with_for_update(skip_locked=True)).all()
+        .options(so.selectinload(Checkout.orders))
+        .with_for_update(skip_locked=True, of=Checkout)).all()
     # Ask Stripe first, for every card checkout, before any product row is touched: the stock
     # updates below then hold their row locks only for the rest of this transaction, never
     # across a network call.

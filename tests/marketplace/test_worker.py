@@ -20,10 +20,11 @@ import sqlalchemy as sa
 
 from catalog.models import Product
 from marketplace.timeutil import utcnow
-from orders.models import Checkout, Order
+from orders.models import Order
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
 from tests.conftest import require_postgresql, require_service
-from tests.orders.conftest import JAKARTA, buyer_client  # noqa: F401  (fixtures)
+from tests.orders.conftest import buyer_client  # noqa: F401  (fixtures)
+from tests.orders.test_state_and_notifications import place
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,11 +99,7 @@ def _wait(predicate, timeout: float = 30, what: str = "") -> None:
 def _overdue_transfer_checkout(buyer_client, make_product, db, *, stock=5, quantity=2):
     client, _ = buyer_client()
     product = make_product(stock=stock)
-    client.put(f"/api/v1/cart/items/{product.id}", json={"quantity": quantity})
-    response = client.post("/api/v1/checkout", json={"shipping_address": JAKARTA,
-                                                     "payment_method": "bank_transfer"})
-    assert response.status_code == 201, response.get_json()
-    checkout = db.session.get(Checkout, response.get_json()["id"])
+    checkout = db.session.get(Order, place(client, product, quantity)["id"]).checkout
     checkout.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     return checkout.id, product.id
@@ -144,9 +141,7 @@ def test_the_worker_sends_queued_mail_through_an_smtp_server(workers, buyer_clie
     try:
         client, _ = buyer_client()
         product = make_product(stock=5)
-        client.put(f"/api/v1/cart/items/{product.id}", json={"quantity": 1})
-        assert client.post("/api/v1/checkout", json={"shipping_address": JAKARTA,
-                                                     "payment_method": "bank_transfer"}).status_code == 201
+        place(client, product)
         seller_email = product.store.owner.email
         workers(SMTP_HOST="127.0.0.1", SMTP_PORT=str(port))
         _wait(lambda: received, what="an e-mail")

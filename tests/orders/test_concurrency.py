@@ -9,29 +9,22 @@ from tests.conftest import require_postgresql
 from tests.orders.conftest import JAKARTA
 
 
-def test_fifty_concurrent_checkouts_over_ten_units_make_exactly_ten_orders(app, db, make_user,
-                                                                          make_product):
-    require_postgresql(db, "the race is about PostgreSQL's row locks")
+def _race(app, buyer_ids, payment) -> dict[int, str]:
+    """Each buyer, in a thread of their own started at the same moment, checks out their cart
+    as a request does; returns buyer id -> "ok", "declined" or the Conflict code.
+    `payment(buyer_id)` gives place_checkout's payment arguments for that buyer."""
     from catalog.addresses import clean_address
+    from marketplace.accounts.models import User
     from marketplace.errors import Conflict
+    from marketplace.extensions import db as _db
     from orders.cart import UserBag
-    from orders.checkout import place_checkout
-
-    product = make_product(stock=10, price_idr=50000)
-    buyers = [make_user() for _ in range(50)]
-    for buyer in buyers:
-        UserBag(buyer).put(product.id, 1)
-    db.session.commit()
-    buyer_ids = [b.id for b in buyers]
+    from orders.checkout import PaymentDeclined, place_checkout
 
     start = threading.Barrier(len(buyer_ids), timeout=60)
-    outcomes: list[str] = []
+    outcomes: dict[int, str] = {}
     lock = threading.Lock()
 
     def buy(buyer_id):
-        from marketplace.accounts.models import User
-        from marketplace.extensions import db as _db
-
         with app.app_context():
             buyer = _db.session.get(User, buyer_id)
             _db.session.commit()  # hand the connection back: the pool is smaller than the crowd
@@ -39,23 +32,41 @@ def test_fifty_concurrent_checkouts_over_ten_units_make_exactly_ten_orders(app, 
             try:
                 bag = UserBag(buyer)
                 place_checkout(buyer, bag.quantities(), clean_address(JAKARTA),
-                               payment_method="bank_transfer")
+                               **payment(buyer_id))
                 bag.clear()
                 _db.session.commit()
                 result = "ok"
+            except PaymentDeclined:
+                _db.session.rollback()
+                result = "declined"
             except Conflict as exc:
                 _db.session.rollback()
                 result = exc.code
             finally:
                 _db.session.remove()
             with lock:
-                outcomes.append(result)
+                outcomes[buyer_id] = result
 
     threads = [threading.Thread(target=buy, args=(i,)) for i in buyer_ids]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    return outcomes
+
+
+def test_fifty_concurrent_checkouts_over_ten_units_make_exactly_ten_orders(app, db, make_user,
+                                                                          make_product):
+    require_postgresql(db, "the race is about PostgreSQL's row locks")
+    from orders.cart import UserBag
+
+    product = make_product(stock=10, price_idr=50000)
+    buyers = [make_user() for _ in range(50)]
+    for buyer in buyers:
+        UserBag(buyer).put(product.id, 1)
+    db.session.commit()
+
+    outcomes = list(_race(app, [b.id for b in buyers], lambda _buyer: {"payment_method": "bank_transfer"}).values())
 
     assert outcomes.count("ok") == 10
     assert outcomes.count("out_of_stock") == 40
@@ -71,10 +82,7 @@ def test_card_checkouts_racing_with_declines_neither_oversell_nor_lose_stock(app
     before Stripe is asked and undone on a decline: in the end every unit is either on the shelf
     or in a paid order, and no declined buyer keeps an order."""
     require_postgresql(db, "the race is about PostgreSQL's row locks")
-    from catalog.addresses import clean_address
-    from marketplace.errors import Conflict
     from orders.cart import UserBag
-    from orders.checkout import PaymentDeclined, place_checkout
     from orders.models import Checkout
     from tests.orders.conftest import card
 
@@ -85,41 +93,10 @@ def test_card_checkouts_racing_with_declines_neither_oversell_nor_lose_stock(app
     db.session.commit()
     good, bad = card(stripe_api), card(stripe_api, "4000000000000341")
     plan = [(b.id, good if i % 2 else bad) for i, b in enumerate(buyers)]
-    start = threading.Barrier(len(plan), timeout=60)
-    outcomes: dict[int, str] = {}
-    lock = threading.Lock()
-
-    def buy(buyer_id, method):
-        from marketplace.accounts.models import User
-        from marketplace.extensions import db as _db
-
-        with app.app_context():
-            buyer = _db.session.get(User, buyer_id)
-            _db.session.commit()
-            start.wait()
-            try:
-                bag = UserBag(buyer)
-                place_checkout(buyer, bag.quantities(), clean_address(JAKARTA), payment_method="card",
-                               payment_method_id=method)
-                bag.clear()
-                _db.session.commit()
-                result = "paid"
-            except PaymentDeclined:
-                _db.session.rollback()
-                result = "declined"
-            except Conflict as exc:
-                _db.session.rollback()
-                result = exc.code
-            finally:
-                _db.session.remove()
-            with lock:
-                outcomes[buyer_id] = result
-
-    threads = [threading.Thread(target=buy, args=item) for item in plan]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    methods = dict(plan)
+    outcomes = {buyer_id: ("paid" if result == "ok" else result) for buyer_id, result in _race(
+        app, list(methods), lambda b: {"payment_method": "card", "payment_method_id": methods[b]}
+    ).items()}
 
     assert len(outcomes) == 12 and set(outcomes.values()) <= {"paid", "declined", "out_of_stock"}
     db.session.expire_all()
