@@ -79,7 +79,8 @@ def app(tmp_path_factory):
         # for it (tests/search), so catalog tests do not wait on index refreshes.
         "SEARCH_INDEX_PATH": str(tmp_path_factory.mktemp("search") / "index.db"),
         "ELASTICSEARCH_URL": None,
-        "SEARCH_INDEX_PREFIX": "test-products",
+        # TEST_SEARCH_INDEX_PREFIX lets two checkouts share one Elasticsearch without clashing.
+        "SEARCH_INDEX_PREFIX": os.environ.get("TEST_SEARCH_INDEX_PREFIX", "test-products"),
         "SEARCH_REFRESH": True,
         # Card payments only in the tests that start from the local Stripe API (stripe_api).
         "STRIPE_SECRET_KEY": None,
