@@ -7,7 +7,7 @@ bp = Blueprint("catalog", __name__, template_folder="templates")
 
 def init_app(app):
     """Register the catalog's models, pages, API, commands, GET /me field and header links."""
-    from catalog import api, cli, csv_views, images, models, views  # noqa: F401  (models and routes register on import)
+    from catalog import api, cli, csv_views, images, models, seo, views  # noqa: F401  (models and routes register on import)
     from marketplace.accounts.api import me_fields
     from marketplace.navigation import NavLink, nav_links
 
@@ -16,6 +16,7 @@ def init_app(app):
     cli.init_app(app)
     me_fields.register(app, api.me_store)
     app.add_template_global(images.image_url)  # product pictures on every domain's pages
+    seo.init_app(app)  # JSON-LD and descriptions of products and stores; sitemap sections
     nav_links.register(app, NavLink("catalog.seller_dashboard", _l("Toko saya"),
                                     audience="seller", order=60))
     nav_links.register(app, NavLink("catalog.store_new", _l("Buka toko"),

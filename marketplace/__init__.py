@@ -38,10 +38,13 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
     from marketplace import (
         api,
         auth,
+        crawl,
+        delivery,
         i18n,
         limiter_storage,  # the rate_limits model and the database:// storage
         ops,
         request_limits,
+        seo,
         web,
     )
     from marketplace.extensions import babel, csrf, db, limiter, migrate
@@ -63,6 +66,9 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
     auth.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    seo.init_app(app)  # the language in the URL, the head's canonical/hreflang/JSON-LD helpers
+    delivery.init_app(app)  # compression, cache headers, versioned static URLs, icons, manifest
+    crawl.init_app(app)  # robots.txt and the sitemaps
     api.init_app(app)
     ops.init_app(app)  # /healthz, /readyz, /metrics; request ids and latency
 

@@ -138,7 +138,20 @@ def load() -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
         "SMTP_FROM": os.environ.get("SMTP_FROM") or "Pasar UMKM <noreply@pasar-umkm.test>",
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        # The public root of the site (https://pasar.example.id): links in e-mail, and the
+        # absolute URLs of canonical links, Open Graph pictures, JSON-LD and sitemaps. Unset,
+        # those use the request's own root (behind a proxy: see TRUSTED_PROXIES).
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,
+        # Sitemaps (marketplace/crawl.py): items per file, each listed once per language
+        # (2 URLs an item; the protocol allows 50,000 URLs a file).
+        "SITEMAP_PAGE_SIZE": _int("SITEMAP_PAGE_SIZE", 10_000),
+        # Compression (Flask-Compress, marketplace/delivery.py, which calls it itself so that a
+        # signed-in user's HTML stays uncompressed): streamed responses (static files, the
+        # sitemaps) with gzip too, and conditional answers (304) for static files.
+        "COMPRESS_REGISTER": False,
+        "COMPRESS_ALGORITHM": ["zstd", "br", "gzip", "deflate"],
+        "COMPRESS_ALGORITHM_STREAMING": ["zstd", "br", "gzip", "deflate"],
+        "COMPRESS_STREAMING_ENDPOINT_CONDITIONAL": ["static", "web.static"],
         # Cookies: HttpOnly and SameSite always; Secure whenever the request is HTTPS or
         # PUBLIC_URL is https:// (marketplace/cookies.py), or always with SESSION_COOKIE_SECURE.
         "SESSION_COOKIE_HTTPONLY": True,

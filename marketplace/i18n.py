@@ -1,7 +1,8 @@
 """Language, money and time formatting.
 
-Indonesian is the source language; English is the one translation. Pages use the language the
-person chose (kept in the session and on their account); the API follows Accept-Language.
+Indonesian is the source language; English is the one translation. Pages use the language their
+URL names (`?lang=en`: each language version has an address, see marketplace/seo.py), else the
+one the person chose (kept in the session and on their account); the API follows Accept-Language.
 """
 from __future__ import annotations
 
@@ -27,12 +28,23 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI commands, background jobs
     if is_api_request():
         return request.accept_languages.best_match(LANGUAGES) or "id"
+    named = requested_lang()
+    if named:
+        return named
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def requested_lang() -> str | None:
+    """The language this request names in its URL (`?lang=id|en`), or None."""
+    if not has_request_context():
+        return None
+    lang = request.args.get("lang")
+    return lang if lang in LANGUAGES else None
 
 
 def select_timezone() -> str:

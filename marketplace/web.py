@@ -27,6 +27,7 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import current_lang  # noqa: F401  (part of the page helpers)
+from marketplace.seo import without_lang
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/core")
@@ -154,7 +155,9 @@ def set_language():
     session["lang"] = lang
     if current_user.is_authenticated:
         current_user.locale = lang
-    return redirect(safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+    # Back to the page, without the `?lang=` it may carry: it would outrank the new choice.
+    target = safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path)
+    return redirect(without_lang(target))
 
 
 def public_media_file(filename: str) -> Path | None:

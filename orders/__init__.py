@@ -70,6 +70,10 @@ def init_app(app):
     messages.register(app, ORDER_MESSAGES)
     _register_header_links(app)
     _register_jobs(app)
+    from marketplace.crawl import private_paths
+
+    for path in ("/keranjang", "/checkout", "/pembayaran", "/pesanan", "/webhooks"):
+        private_paths.register(app, path)  # robots.txt: the cart, checkout, payments, orders
 
     @user_logged_in.connect_via(app)
     def _merge_cart(sender, user, **extra):

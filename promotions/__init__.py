@@ -16,6 +16,7 @@ def init_app(app):
         models,
         notify,
         officer_views,
+        seo,
         services,
         trade_views,  # (routes register on import)
         views,
@@ -31,3 +32,4 @@ def init_app(app):
     nav_links.register(app, NavLink("promotions.manage_events", _l("Kelola acara"),
                                     audience="officer", order=75))
     document_fields.register(app, services.events_of_products)
+    seo.init_app(app)  # the Event JSON-LD, the events' sitemap section, officer paths in robots.txt

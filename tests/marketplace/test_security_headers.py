@@ -12,6 +12,8 @@ from tests.catalog.conftest import image_bytes, make_product, make_store  # noqa
 from tests.promotions.conftest import make_event, officer  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
+#: A <script> the browser never runs: a JSON data block (JSON-LD included).
+DATA_BLOCK = re.compile(r'type="application/(ld\+)?json"')
 TEMPLATE_DIRS = sorted(d for package in ("marketplace", "catalog", "orders", "search", "promotions")
                        for d in (ROOT / package).rglob("templates") if d.is_dir())
 
@@ -66,10 +68,10 @@ def assert_resource_policy(response) -> None:
 
 
 def assert_no_inline_code(html: str) -> None:
-    """What the page CSP would block: inline <script> (JSON data blocks are fine), <style>,
+    """What the page CSP would block: inline <script> (JSON and JSON-LD data blocks are fine), <style>,
     on*= handlers, style= attributes, javascript: URLs."""
     for tag in re.findall(r"<script\b[^>]*>", html):
-        assert "src=" in tag or 'type="application/json"' in tag, tag
+        assert "src=" in tag or DATA_BLOCK.search(tag), tag
     assert "<style" not in html
     assert not re.search(r"<[^>]+\son[a-z]+\s*=", html)
     assert not re.search(r"<[^>]+\sstyle\s*=", html)
@@ -171,7 +173,7 @@ def test_templates_have_no_inline_script_or_style(folder):
     for path in folder.rglob("*.html"):
         source = path.read_text()
         for tag in re.findall(r"<script\b[^>]*>", source):
-            assert "src=" in tag or 'type="application/json"' in tag, f"{path}: {tag}"
+            assert "src=" in tag or DATA_BLOCK.search(tag), f"{path}: {tag}"
         assert "<style" not in source, path
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", source), path
         assert not re.search(r"<[^>]+\sstyle\s*=", source), path
