@@ -10,8 +10,9 @@ The core knows no domain's pages, so both are put together from hooks:
 holds the items whose id falls in one range of SITEMAP_PAGE_SIZE ids (`ranged_section`: file n
 has ids (n-1)*size+1 .. n*size), so a product always stays in the same file, its `lastmod` is
 that of its newest item, and building a file is one indexed range scan however large the
-catalog is; the index is one grouped query. Every item is listed once per language (`?lang=id`,
-`?lang=en`), each entry with the three alternates (id, en, x-default) as `xhtml:link`. Files
+catalog is; the index is one grouped query. Every item is listed once per language (the plain
+URL, Indonesian; `?lang=en`), each entry with the three alternates (id, en, x-default) as
+`xhtml:link` (marketplace.seo: the addresses of the languages). Files
 are streamed (and compressed by marketplace.delivery).
 """
 from __future__ import annotations
@@ -19,15 +20,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, request, stream_with_context, url_for
+from markupsafe import escape as xml_escape
 
 from marketplace.extensions import db
 from marketplace.hooks import Hook
 from marketplace.i18n import LANGUAGES
-from marketplace.seo import absolute_url, lang_url
+from marketplace.seo import absolute_url, base_url, hreflang_alternates
 
 bp = Blueprint("crawl", __name__)
 
@@ -36,6 +38,7 @@ sitemap_sections = Hook("sitemap_sections", "SitemapSection entries of /sitemap.
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+_CHUNK = 500  # entries written (and compressed) at a time
 
 
 @dataclass(frozen=True)
@@ -140,19 +143,25 @@ def sitemap_file(name: str, number: int):
     if not entries:
         abort(404)
     # Rows are read here, in the request; the body is then written from memory as it streams.
-    urls = [(absolute_url(url_for(e.endpoint, **e.values, lang=None)), _w3c(e.lastmod))
-            for e in entries]
+    # The URL map itself builds the paths (url_for would run every url_defaults hook per entry,
+    # most of the time of a 10,000-entry file; none of them applies to these plain page URLs).
+    root = base_url()
+    build = current_app.url_map.bind("", script_name=request.script_root or "/").build
+    urls = [(root + build(e.endpoint, e.values), _w3c(e.lastmod)) for e in entries]
+
+    def entry_xml(plain: str, lastmod: str) -> str:
+        alternates = [(code, xml_escape(href)) for code, href in hreflang_alternates(plain)]
+        links = "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{href}"/>'
+                        for code, href in alternates)
+        last = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        return "".join(f"<url><loc>{href}</loc>{last}{links}</url>\n"
+                       for code, href in alternates if code in LANGUAGES)
 
     def chunks() -> Iterator[str]:
         yield (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}" '
                f'xmlns:xhtml="{XHTML_NS}">\n')
-        for plain, lastmod in urls:
-            versions = [(lang, lang_url(plain, lang)) for lang in LANGUAGES]
-            links = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(href)}/>'
-                            for lang, href in versions)
-            links += f'<xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(plain)}/>'
-            last = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-            yield "".join(f"<url><loc>{escape(href)}</loc>{last}{links}</url>\n" for _, href in versions)
+        for start in range(0, len(urls), _CHUNK):
+            yield "".join(entry_xml(plain, lastmod) for plain, lastmod in urls[start:start + _CHUNK])
         yield "</urlset>\n"
 
     return _xml(chunks())

@@ -2,12 +2,16 @@
 
 Language by URL: `?lang=id` or `?lang=en` on any page renders that request in that language
 (`i18n.select_locale` reads it before the session's choice) without changing the session, so
-every language version has an address of its own that a crawler or a shared link can open
-without cookies. While a request carries it, `url_for` keeps it on the links it builds to other
-pages (`_keep_lang`, an url_defaults hook; static files, media, the API and machine endpoints
+every language version has an address that a crawler or a shared link can open without
+cookies. While a request carries it, `url_for` keeps it on the links it builds to other pages
+(`_keep_lang`, an url_defaults hook; static files, media, the API and machine endpoints
 excepted), so a visitor who came in on an English link stays in English from page to page.
-The plain URL (no `lang`) is the `x-default`: the language the visitor chose (session, account)
-or Indonesian.
+
+The Indonesian version's address (canonical, hreflang="id", and x-default) is the plain URL:
+that is what a visitor without a choice (a crawler, a first visit) gets there, and Lighthouse
+and search engines want a page's canonical to be the URL they fetched, not another hreflang
+address. English is `?lang=en`. A visitor who chose English sees the plain URL in English;
+its canonical is then the `?lang=en` address.
 
 Each page's head (partials/seo_head.html, one include in base.html) gets from here:
 
@@ -35,6 +39,8 @@ from flask_babel import gettext as _
 from marketplace.i18n import LANGUAGES, current_lang, requested_lang
 
 SITE_NAME = "Pasar UMKM"
+#: The language of the plain URLs (BABEL_DEFAULT_LOCALE): Indonesian, the source language.
+DEFAULT_LANG = "id"
 #: Query arguments that make a page another page (kept in canonical URLs); the rest (sort,
 #: filters, tracking) point to the same canonical page.
 CANONICAL_ARGS = ("q", "page")
@@ -70,6 +76,8 @@ def without_lang(target: str) -> str:
     """`target` (a path with its query) without a `lang` argument: where the language switch
     sends the visitor back to, so the chosen language is not overridden by the old URL's."""
     parts = urlsplit(target)
+    if "lang" not in parts.query:
+        return target
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
@@ -96,8 +104,9 @@ def home_url() -> str:
 
 
 def lang_url(path: str, lang: str | None) -> str:
-    """`path` (which has no `lang`) with `lang=...` added, or unchanged for None."""
-    if lang is None:
+    """The address of `path` (which has no `lang`) in `lang`: the path itself for Indonesian
+    (the default language) or None, `lang=xx` added for the others."""
+    if lang is None or lang == DEFAULT_LANG:
         return path
     return f"{path}{'&' if '?' in path else '?'}lang={lang}"
 
@@ -114,10 +123,14 @@ def page_links() -> dict | None:
             args[name] = value
     # lang=None: the plain URL, without the one a `?lang=` request would otherwise add.
     plain = url_for(request.endpoint, **(request.view_args or {}), **args, lang=None)
-    alternates = [(lang, absolute_url(lang_url(plain, lang))) for lang in LANGUAGES]
-    alternates.append(("x-default", absolute_url(plain)))
-    return {"canonical": absolute_url(lang_url(plain, current_lang())), "alternates": alternates,
-            "plain": absolute_url(plain)}
+    return {"canonical": absolute_url(lang_url(plain, current_lang())),
+            "alternates": hreflang_alternates(absolute_url(plain))}
+
+
+def hreflang_alternates(plain: str) -> list[tuple[str, str]]:
+    """(hreflang, URL) of each language version of the page whose plain URL is `plain`, and
+    the x-default (the plain URL)."""
+    return [(lang, lang_url(plain, lang)) for lang in LANGUAGES] + [("x-default", plain)]
 
 
 _SPACES = re.compile(r"\s+")

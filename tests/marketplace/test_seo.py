@@ -29,9 +29,10 @@ def test_every_page_type_has_description_canonical_and_hreflang(client, make_pro
         assert len(head.one("description")) > 40, path
         plain = "http://localhost" + path.split("?")[0] + ("?q=kopi" if "q=" in path else "")
         joiner = "&" if "?" in plain else "?"
-        assert [link["href"] for link in head.link("canonical")] == [f"{plain}{joiner}lang=id"], path
+        # the Indonesian version is the plain URL (what a visitor without a choice gets)
+        assert [link["href"] for link in head.link("canonical")] == [plain], path
         assert {link["hreflang"]: link["href"] for link in head.link("alternate")} == {
-            "id": f"{plain}{joiner}lang=id", "en": f"{plain}{joiner}lang=en", "x-default": plain}, path
+            "id": plain, "en": f"{plain}{joiner}lang=en", "x-default": plain}, path
 
 
 def test_lang_in_the_url_chooses_the_language_for_that_request_only(client, make_product):
@@ -56,7 +57,7 @@ def test_lang_in_the_url_chooses_the_language_for_that_request_only(client, make
 def test_an_unknown_lang_is_ignored(client, db):
     html = client.get("/?lang=fr").get_data(as_text=True)
     assert '<html lang="id">' in html
-    assert parse_head(html).link("canonical")[0]["href"] == "http://localhost/?lang=id"
+    assert parse_head(html).link("canonical")[0]["href"] == "http://localhost/"
 
 
 def test_switching_language_drops_the_lang_of_the_page(client, db):
@@ -68,11 +69,20 @@ def test_switching_language_drops_the_lang_of_the_page(client, db):
     assert '<html lang="id">' in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
+def test_plain_url_in_the_chosen_language_names_that_version_as_canonical(client, db):
+    # given a visitor who chose English with the switch
+    client.post("/bahasa", data={"lang": "en", "next": "/kategori/kopi"})
+    # when they open the plain address, it is English, and its canonical is the English address
+    html = client.get("/kategori/kopi").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert parse_head(html).link("canonical")[0]["href"] == "http://localhost/kategori/kopi?lang=en"
+
+
 def test_page_number_is_part_of_the_canonical_but_sorting_is_not(client, db):
     head = parse_head(client.get("/produk?page=2&sort=price_asc").get_data(as_text=True))
-    assert head.link("canonical")[0]["href"] == "http://localhost/produk?page=2&lang=id"
-    head = parse_head(client.get("/produk?page=1").get_data(as_text=True))
-    assert head.link("canonical")[0]["href"] == "http://localhost/produk?lang=id"
+    assert head.link("canonical")[0]["href"] == "http://localhost/produk?page=2"
+    head = parse_head(client.get("/produk?page=1&lang=en").get_data(as_text=True))
+    assert head.link("canonical")[0]["href"] == "http://localhost/produk?lang=en"
 
 
 def test_error_pages_are_not_indexed(client, db):
@@ -139,6 +149,8 @@ def test_sitemap_index_and_files_list_every_public_page_per_language(app, client
             for url in urls:
                 alternates = {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
                 assert set(alternates) == {"id", "en", "x-default"}
+                assert alternates["id"] == alternates["x-default"]
+                assert alternates["en"] == alternates["id"] + "?lang=en"
                 assert url.find(f"{SM}loc").text in (alternates["id"], alternates["en"])
                 assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", url.find(f"{SM}lastmod").text)
                 listed.add(alternates["x-default"])
@@ -148,7 +160,7 @@ def test_sitemap_index_and_files_list_every_public_page_per_language(app, client
 
         events = _xml(client, "/sitemap-events-1.xml")
         assert [u.find(f"{SM}loc").text for u in events.findall(f"{SM}url")] == [
-            f"http://localhost/acara/{event.slug}?lang=id", f"http://localhost/acara/{event.slug}?lang=en"]
+            f"http://localhost/acara/{event.slug}", f"http://localhost/acara/{event.slug}?lang=en"]
         categories = _xml(client, "/sitemap-categories-1.xml")
         assert "http://localhost/kategori/kopi?lang=en" in {u.find(f"{SM}loc").text
                                                             for u in categories.findall(f"{SM}url")}
