@@ -9,9 +9,11 @@ migrations, with bench/checkout.py's generator, in a database of its own (pasar_
 the server of DATABASE_URL, or on one scripts/postgres.sh starts; it is wiped). Then, in
 process through the app's test client (the whole Flask request path, the response streamed to
 the end), it times GET /sitemap.xml (the index: one grouped query over the products) and GET
-/sitemap-products-1.xml (a full file: SITEMAP_PAGE_SIZE products, two URLs each), plain and
-with `Accept-Encoding: gzip`, and prints the median and worst times, sizes and entry counts.
-Goal: the index and a full file each answer within 1 s (the median) on this 2-core machine.
+/sitemap-products-1.xml (a full file: SITEMAP_PAGE_SIZE products, two URLs each) and the last
+products file (the same range scan, far into the table), plain and with `Accept-Encoding: gzip`, and prints the median and worst times, sizes and entry counts.
+Goals: the index answers within 1 s (median); the last products file costs no more than 1.5x
+the first (best times compared: paging by id ranges, not OFFSET, so a file's cost does not grow
+with its position in a 100,000-product catalog).
 """
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 # Run as a script, bench/ is first on sys.path, where bench/search.py would shadow `search`.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 
-GOAL_SECONDS = 1.0
+INDEX_GOAL_SECONDS = 1.0
+POSITION_GOAL = 1.5  # best time of the last products file / of the first
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
@@ -55,16 +58,13 @@ def timed(client, path: str, headers: dict, n: int) -> tuple[list[float], bytes]
     return times, body
 
 
-def report(label: str, times: list[float], body: bytes, compressed: bool) -> bool:
+def report(label: str, times: list[float], body: bytes, compressed: bool) -> None:
     raw = gzip.decompress(body) if compressed else body
     root = ET.fromstring(raw)
     count = len(root.findall(f"{SM}url")) or len(root.findall(f"{SM}sitemap"))
-    median = statistics.median(times)
-    ok = median <= GOAL_SECONDS
-    print(f"  {label:<44} median {median * 1000:7.1f} ms  max {max(times) * 1000:7.1f} ms  "
-          f"{len(body) / 1024:8.1f} KiB  {count:6,} entries  {'ok' if ok else 'SLOWER THAN GOAL'}",
-          flush=True)
-    return ok
+    print(f"  {label:<46} median {statistics.median(times) * 1000:7.1f} ms  "
+          f"best {min(times) * 1000:7.1f} ms  max {max(times) * 1000:7.1f} ms  "
+          f"{len(body) / 1024:8.1f} KiB  {count:6,} entries", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,14 +102,24 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
         client = app.test_client()
         client.get("/sitemap.xml")  # warm: imports, connections, the first query plans
-        ok = True
+        index = ET.fromstring(client.get("/sitemap.xml").get_data())
+        last = [loc.text for loc in index.iter(f"{SM}loc") if "/sitemap-products-" in loc.text][-1]
+        last = "/" + last.split("/", 3)[3]
+        figures = {}
         for label, path in (("index /sitemap.xml", "/sitemap.xml"),
-                            ("full file /sitemap-products-1.xml", "/sitemap-products-1.xml")):
+                            ("full file /sitemap-products-1.xml", "/sitemap-products-1.xml"),
+                            (f"last file {last}", last)):
             for encoding in ("identity", "gzip"):
                 times, body = timed(client, path, {"Accept-Encoding": encoding}, args.requests)
-                ok &= report(f"{label} ({encoding})", times, body, encoding == "gzip")
-        print("goal met: each median within 1 s" if ok else "goal MISSED", flush=True)
-        return 0 if ok else 1
+                report(f"{label} ({encoding})", times, body, encoding == "gzip")
+                figures[path, encoding] = times
+        index = statistics.median(figures["/sitemap.xml", "identity"])
+        ratio = min(figures[last, "identity"]) / min(figures["/sitemap-products-1.xml", "identity"])
+        index_ok, ratio_ok = index <= INDEX_GOAL_SECONDS, ratio <= POSITION_GOAL
+        print(f"index median {index * 1000:.0f} ms (goal <= {INDEX_GOAL_SECONDS * 1000:.0f} ms): "
+              f"{'ok' if index_ok else 'MISSED'}; last/first products file {ratio:.2f}x "
+              f"(goal <= {POSITION_GOAL}x): {'ok' if ratio_ok else 'MISSED'}", flush=True)
+        return 0 if index_ok and ratio_ok else 1
 
 
 if __name__ == "__main__":
