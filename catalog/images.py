@@ -221,3 +221,35 @@ def move_image_first(product: Product, image_id: int, *, actor: User) -> None:
 def image_url(image: ProductImage, *, thumb: bool = False) -> str:
     """The /media URL of a public picture, or of its thumbnail."""
     return url_for("web.media", filename=image.thumb_path if thumb else image.path)
+
+
+SHARE_SIDE = 1200  # link previews (WhatsApp, Facebook) show at most about this wide
+
+
+def share_size(image: ProductImage) -> tuple[int, int]:
+    """The size of `share_jpeg(image)`."""
+    return _fitted((image.width, image.height), SHARE_SIDE)
+
+
+def share_jpeg(image: ProductImage) -> bytes:
+    """The picture as a JPEG of at most SHARE_SIDE px: the link-preview picture (og:image).
+    Stored pictures are WebP, which not every preview reader shows (WhatsApp among them).
+    Decoded by the decoding threads, like uploads; made when asked for, so nothing outlives
+    the picture when it is deleted."""
+    path = upload_root() / image.path
+    return _decoders().submit(_to_share_jpeg, path.read_bytes()).result()
+
+
+def _to_share_jpeg(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data), formats=("WEBP",)) as img:
+        if "A" in img.getbands():  # transparent parts on white, not black
+            white = Image.new("RGB", img.size, (255, 255, 255))
+            white.paste(img, mask=img.getchannel("A"))
+            img = white
+        else:
+            img = img.convert("RGB")
+        if max(img.size) > SHARE_SIDE:
+            img = img.resize(_fitted(img.size, SHARE_SIDE), Image.LANCZOS)
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+        return out.getvalue()

@@ -11,16 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import Response, abort, url_for
 from flask_babel import gettext as _
 
-from catalog.images import image_url
+from catalog import bp, services
+from catalog.images import image_url, share_jpeg, share_size
 from catalog.models import Category, Product, ProductStatus, Store
 from marketplace.crawl import SitemapEntry, fixed_section, private_paths, ranged_section, sitemap_sections
 from marketplace.extensions import db
 from marketplace.hooks import Hook
 from marketplace.i18n import rupiah
 from marketplace.seo import absolute_url, breadcrumb_ld, canonical_path_url, summary
+from marketplace.web import acting_user
 
 product_ratings = Hook("product_ratings", "Functions (product) -> Rating | None for JSON-LD.")
 
@@ -98,6 +100,30 @@ def product_ld(product: Product, lang: str, rating: Rating | None = None) -> dic
         data["aggregateRating"] = {"@type": "AggregateRating", "ratingValue": round(rating.value, 2),
                                    "reviewCount": rating.count, "bestRating": 5, "worstRating": 1}
     return data
+
+
+SHARE_MAX_AGE = 24 * 3600
+
+
+@bp.get("/produk/<int:product_id>/gambar-bagikan.jpg")
+def share_picture(product_id: int):
+    """The product's main picture as a JPEG for link previews (og:image): stored pictures are
+    WebP, which WhatsApp's preview does not show. Visible as the product page is."""
+    product = services.visible_product(product_id, acting_user())
+    if not product.images:
+        abort(404)
+    response = Response(share_jpeg(product.images[0]), mimetype="image/jpeg")
+    response.headers["Cache-Control"] = f"public, max-age={SHARE_MAX_AGE}"
+    return response
+
+
+def share_image(product: Product) -> dict | None:
+    """og:image of a product: the JPEG share picture's absolute URL, size and type, or None."""
+    if not product.images:
+        return None
+    main = product.images[0]
+    return {"url": absolute_url(url_for("catalog.share_picture", product_id=product.id, v=main.id, lang=None)),
+            "size": share_size(main), "type": "image/jpeg"}
 
 
 def product_meta(product: Product) -> dict:
@@ -181,6 +207,6 @@ def init_app(app) -> None:
         sitemap_sections.register(app, section)
     for path in PRIVATE_PATHS:
         private_paths.register(app, path)
-    for helper in (product_ld, product_meta, product_description, trail_ld, store_ld,
+    for helper in (product_ld, product_meta, share_image, product_description, trail_ld, store_ld,
                    store_description, category_description):
         app.add_template_global(helper)

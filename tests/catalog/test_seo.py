@@ -4,6 +4,8 @@ Open Graph and Twitter tags with an absolute picture URL, the store's Organizati
 category's BreadcrumbList, meta descriptions, and JSON-LD that user text cannot break out of."""
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from catalog.images import add_image
@@ -104,7 +106,9 @@ def test_share_preview_tags_have_picture_price_and_title(client, pictured):
     assert head.one("og:site_name") == "Pasar UMKM"
     assert head.one("og:url") == f"http://localhost/produk/{pictured.id}"
     main = pictured.images[0]
-    assert head.one("og:image") == f"http://localhost/media/{main.path}"
+    # a JPEG (stored pictures are WebP, which WhatsApp's preview does not show)
+    assert head.one("og:image") == f"http://localhost/produk/{pictured.id}/gambar-bagikan.jpg?v={main.id}"
+    assert head.one("og:image:type") == "image/jpeg"
     assert (head.one("og:image:width"), head.one("og:image:height")) == (str(main.width), str(main.height))
     assert head.one("product:price:amount") == "45000"
     assert head.one("product:price:currency") == "IDR"
@@ -113,7 +117,33 @@ def test_share_preview_tags_have_picture_price_and_title(client, pictured):
     assert head.one("description") == head.one("og:description")
     # the picture URL answers
     with client.get(head.one("og:image").removeprefix("http://localhost")) as picture:
-        assert picture.status_code == 200 and picture.mimetype.startswith("image/")
+        assert picture.status_code == 200 and picture.mimetype == "image/jpeg"
+        assert picture.headers["Cache-Control"] == "public, max-age=86400"
+        from PIL import Image
+
+        shown = Image.open(io.BytesIO(picture.data))
+        assert shown.format == "JPEG" and shown.size == (main.width, main.height)
+
+
+def test_share_picture_is_made_smaller_and_follows_the_product(client, make_product, db):
+    # given a product with a large picture
+    product = make_product()
+    add_image(product, image_bytes("PNG", size=(1600, 1000)), actor=product.store.owner)
+    db.session.commit()
+    with client.get(f"/produk/{product.id}/gambar-bagikan.jpg") as picture:
+        from PIL import Image
+
+        assert Image.open(io.BytesIO(picture.data)).size == (1200, 750)
+    head = parse_head(client.get(f"/produk/{product.id}?lang=en").get_data(as_text=True))
+    assert (head.one("og:image:width"), head.one("og:image:height")) == ("1200", "750")
+    assert "lang=" not in head.one("og:image")
+    # a product without pictures has none, and a draft's is not shown to others
+    bare = make_product()
+    assert client.get(f"/produk/{bare.id}/gambar-bagikan.jpg").status_code == 404
+    draft = make_product(status="draft")
+    add_image(draft, image_bytes("JPEG"), actor=draft.store.owner)
+    db.session.commit()
+    assert client.get(f"/produk/{draft.id}/gambar-bagikan.jpg").status_code == 404
 
 
 def test_absolute_urls_follow_the_public_url_or_the_proxy(app, client, pictured):
@@ -128,14 +158,15 @@ def test_absolute_urls_follow_the_public_url_or_the_proxy(app, client, pictured)
             "X-Forwarded-Proto": "https", "X-Forwarded-Host": "pasar.example.id"}).get_data(as_text=True)
     finally:
         app.wsgi_app = wsgi
-    assert parse_head(html).one("og:image").startswith("https://pasar.example.id/media/")
+    assert parse_head(html).one("og:image").startswith("https://pasar.example.id/produk/")
     # with PUBLIC_URL set, it wins over whatever the request says
     app.config["PUBLIC_URL"] = "https://umkm.example.id/"
     try:
         head = parse_head(client.get(f"/produk/{pictured.id}").get_data(as_text=True))
     finally:
         app.config["PUBLIC_URL"] = None
-    assert head.one("og:image").startswith("https://umkm.example.id/media/")
+    assert head.one("og:image").startswith("https://umkm.example.id/produk/")
+    assert head.of_type("Product")["image"][0].startswith("https://umkm.example.id/media/")
     assert head.link("canonical")[0]["href"] == f"https://umkm.example.id/produk/{pictured.id}"
 
 
