@@ -108,7 +108,7 @@ SHARE_MAX_AGE = 24 * 3600
 @bp.get("/produk/<int:product_id>/gambar-bagikan.jpg")
 def share_picture(product_id: int):
     """The product's main picture as a JPEG for link previews (og:image): stored pictures are
-    WebP, which WhatsApp's preview does not show. Visible as the product page is."""
+    WebP, which WhatsApp's preview is widely reported not to show. Visible as the product page is."""
     product = services.visible_product(product_id, acting_user())
     if not product.images:
         abort(404)

@@ -106,7 +106,7 @@ def test_share_preview_tags_have_picture_price_and_title(client, pictured):
     assert head.one("og:site_name") == "Pasar UMKM"
     assert head.one("og:url") == f"http://localhost/produk/{pictured.id}"
     main = pictured.images[0]
-    # a JPEG (stored pictures are WebP, which WhatsApp's preview does not show)
+    # a JPEG (stored pictures are WebP, which WhatsApp's preview is widely reported not to show)
     assert head.one("og:image") == f"http://localhost/produk/{pictured.id}/gambar-bagikan.jpg?v={main.id}"
     assert head.one("og:image:type") == "image/jpeg"
     assert (head.one("og:image:width"), head.one("og:image:height")) == (str(main.width), str(main.height))
