@@ -9,7 +9,7 @@ def init_app(app):
     """Register the catalog's models, pages, API, commands, GET /me field and header links."""
     from catalog import api, cli, csv_views, images, models, seo, views  # noqa: F401  (models and routes register on import)
     from marketplace.accounts.api import me_fields
-    from marketplace.navigation import NavLink, nav_links
+    from marketplace.navigation import NavLink, bottom_nav, nav_links
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
@@ -23,3 +23,15 @@ def init_app(app):
                                     audience="not_seller", order=60))
     nav_links.register(app, NavLink("catalog.admin_stores", _l("Verifikasi toko"),
                                     audience="officer", order=70))
+    # the bottom navigation on phones: a shopper's home and categories, a seller's desk
+    bottom_nav.register(app, NavLink("catalog.home", _l("Beranda"), audience="shopper", order=10,
+                                     icon="home"))
+    bottom_nav.register(app, NavLink("catalog.categories", _l("Kategori"), audience="shopper",
+                                     order=20, icon="grid",
+                                     current_on=("catalog.categories", "catalog.category")))
+    bottom_nav.register(app, NavLink("catalog.seller_dashboard", _l("Dasbor"), audience="seller",
+                                     order=10, icon="store",
+                                     current_on=("catalog.seller_dashboard", "catalog.product_edit",
+                                                 "catalog.store_edit")))
+    bottom_nav.register(app, NavLink("catalog.product_new", _l("Produk baru"), audience="seller",
+                                     order=20, icon="plus"))

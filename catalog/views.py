@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from catalog import bp, images, services
+from catalog import home as home_page
 from catalog.access import store_required
 from catalog.forms import ImageUploadForm, ProductForm, StoreForm, VerifyStoreForm, product_form_data
 from catalog.models import Product, ProductStatus, Province, Regency, Store
@@ -61,12 +62,25 @@ def _catalog_helpers():
 
 @bp.get("/")
 def home():
-    """The home page: top-level categories, featured stores and the newest products."""
+    """The home page, phone first: a compact banner, the top-level categories, the newest
+    products mixed across stores, the sections of other domains (events), export-ready and
+    koperasi picks, then featured stores."""
     top = [cat for cat, path in services.category_tree() if len(path) == 1]
-    newest = db.session.scalars(
-        _with_store(services.active_products(sort="newest")).limit(12)).all()
-    return render_template("catalog/home.html", categories=top, newest=newest,
+    picks = home_page.home_picks()
+    return render_template("catalog/home.html", categories=top, newest=picks["newest"],
+                           export_picks=picks["export"], koperasi_picks=picks["koperasi"],
+                           sections=home_page.other_sections(),
                            stores=services.featured_stores(limit=8))
+
+
+@bp.get("/kategori")
+def categories():
+    """Every category, each top-level one with its subcategories: the bottom navigation's
+    "Kategori" on phones."""
+    tree = services.category_tree()
+    top = [(cat, [child for child, path in tree if len(path) == 2 and path[0] is cat])
+           for cat, path in tree if len(path) == 1]
+    return render_template("catalog/categories.html", tree=top)
 
 
 @bp.get("/produk")

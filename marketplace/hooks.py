@@ -13,6 +13,11 @@ The hooks of the house (who declares them, who registers):
   (the language, the display currency, the guest's cart).
 - `marketplace.notifications.messages`: `{kind: lazy message}` dicts, the texts of notifications.
 - `marketplace.navigation.nav_links` / `header_parts`: the header's links, counters and boxes.
+- `marketplace.navigation.bottom_nav`: the main places of each role in the phone's bottom
+  navigation (catalog: home, categories, dashboard; orders: cart, orders; promotions: the
+  store's events; the core: the account page).
+- `catalog.home.home_sections`: functions `() -> HomeSection | None` adding a section to the home
+  page (promotions adds the live and upcoming events).
 - `search.documents.document_fields`: functions `(product_ids, session) -> {id: fields}` adding
   fields to search documents (promotions adds the events a product is curated in).
 - `orders.cart.price_offers`: functions `(product_ids) -> {id: (unit_price_idr, source)}`,

@@ -106,6 +106,6 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     nav_links.register(app, NavLink("notifications.index", _l("Notifikasi"), audience="member",
-                                    order=30, template="partials/nav_bell.html",
+                                    order=30, template="partials/nav_bell.html", placement="bar",
                                     counter=lambda user: unread_count(user.id),
                                     counter_label=_l("%(n)d belum dibaca")))

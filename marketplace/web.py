@@ -237,7 +237,8 @@ def init_app(app):
 
         return {
             "current_lang": current_lang(),
-            "header_links": lambda: navigation.links_for(acting_user()),
+            "header_links": lambda placement=None: navigation.links_for(acting_user(), placement),
+            "bottom_links": lambda: navigation.bottom_links_for(acting_user()),
             "page_url": page_url,
             "header_parts": navigation.header_parts.entries,
             "languages": app.config["LANGUAGES"],

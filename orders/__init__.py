@@ -16,14 +16,24 @@ def _cart_size(user) -> int:
 def _register_header_links(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from marketplace.navigation import NavLink, nav_links
+    from marketplace.navigation import NavLink, bottom_nav, nav_links
 
     nav_links.register(app, NavLink("orders.cart", _l("Keranjang"), order=20, css_class="nav-cart",
+                                    placement="bar", icon="cart",
                                     counter=_cart_size, counter_label=_l("%(n)d produk")))
     nav_links.register(app, NavLink("orders.my_orders", _l("Pesanan saya"), audience="member",
                                     order=40))
     nav_links.register(app, NavLink("orders.store_orders", _l("Pesanan toko"), audience="seller",
                                     order=50))
+    # the bottom navigation: a shopper's cart and orders, a seller's store orders
+    bottom_nav.register(app, NavLink("orders.cart", _l("Keranjang"), audience="shopper", order=30,
+                                     icon="cart", counter=_cart_size,
+                                     counter_label=_l("%(n)d produk")))
+    bottom_nav.register(app, NavLink("orders.my_orders", _l("Pesanan"), audience="shopper",
+                                     order=40, icon="receipt",
+                                     current_on=("orders.my_orders", "orders.order_page")))
+    bottom_nav.register(app, NavLink("orders.store_orders", _l("Pesanan"), audience="seller",
+                                     order=30, icon="receipt"))
 
 
 def _register_jobs(app) -> None:

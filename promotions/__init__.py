@@ -8,7 +8,8 @@ bp = Blueprint("promotions", __name__, template_folder="templates")
 def init_app(app):
     from flask_babel import lazy_gettext as _l
 
-    from marketplace.navigation import NavLink, nav_links
+    from catalog.home import home_sections
+    from marketplace.navigation import NavLink, bottom_nav, nav_links
     from marketplace.notifications import messages
     from orders.cart import price_offers
     from promotions import (  # noqa: F401
@@ -33,3 +34,7 @@ def init_app(app):
                                     audience="officer", order=75))
     document_fields.register(app, services.events_of_products)
     seo.init_app(app)  # the Event JSON-LD, the events' sitemap section, officer paths in robots.txt
+    home_sections.register(app, views.home_events)
+    # a seller's fourth place on a phone: the store's event applications and invitations
+    bottom_nav.register(app, NavLink("promotions.my_applications", _l("Pameran"), audience="seller",
+                                     order=40, icon="calendar"))

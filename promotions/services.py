@@ -543,3 +543,13 @@ def event_prices_valid(event: Event, at: datetime | None = None) -> bool:
     at = at or utcnow()
     return (event.status in (S.PUBLISHED, S.LIVE)
             and as_utc(event.starts_at) <= at <= as_utc(event.ends_at))
+
+
+def current_events(*, limit: int = 4, at: datetime | None = None) -> list[Event]:
+    """Public events that have not ended at `at` (now by default): live ones first, then the
+    upcoming (published, or open for applications) by start. The home page shows them."""
+    now = at or utcnow()
+    live_first = sa.case((Event.status == S.LIVE, 0), else_=1)
+    return list(db.session.scalars(
+        sa.select(Event).where(Event.status.in_((S.LIVE, S.PUBLISHED, S.OPEN)), Event.ends_at > now)
+        .order_by(live_first, Event.starts_at, Event.id).limit(limit)))

@@ -25,6 +25,7 @@ from flask_login import login_required
 
 from catalog import services as catalog_services
 from catalog.access import store_required
+from catalog.home import HomeSection
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import as_utc, isoformat, utcnow
@@ -106,6 +107,16 @@ def _promotion_helpers():
             "quote_labels": QUOTE_LABELS, "buyer_type_labels": BUYER_TYPE_LABELS,
             "zone_label": zone_label, "when": _when, "clock": _clock, "iso": isoformat, "viewer_zone": _viewer_zone(),
             "country_name": country_name, "usd": usd, "day": day}
+
+
+def home_events():
+    """The home page's section of live and upcoming events (catalog's `home_sections` hook),
+    or None when there is none."""
+    events = services.current_events()
+    if not events:
+        return None
+    return HomeSection("promotions/_home_events.html", {"events": events, **_promotion_helpers()},
+                       order=10)
 
 
 # --- public event pages -----------------------------------------------------------------------

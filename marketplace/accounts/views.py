@@ -96,6 +96,14 @@ def logout():
     return redirect(HOME)
 
 
+@bp.get("/akun")
+def account():
+    """The account page, the bottom navigation's "Akun": every link of the header's account
+    menu, the language and currency switches, and logging in or out. Open to visitors too (they
+    get the login and registration links and the switches)."""
+    return render_template("accounts/account.html")
+
+
 @bp.route("/akun/token", methods=["GET", "POST"])
 @login_required
 def tokens():

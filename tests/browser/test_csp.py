@@ -76,6 +76,8 @@ def test_product_thumbnail_shows_its_photo_in_place(live_server, new_page, db, m
 
     page.get_by_role("link", name="Foto 2 dari 2").click()
     assert main.get_attribute("src") == f"/media/{second.path}"
+    # the picture shown is the second one too (the main picture chooses from its srcset)
+    assert main.evaluate("img => img.currentSrc").endswith((second.path, second.thumb_path))
     assert page.url == url                      # stayed on the page
     # the new picture loads (decode() waits for it, however slow the machine; rejects if broken)
     assert main.evaluate("img => img.decode().then(() => img.naturalWidth > 0, () => false)")
@@ -114,7 +116,8 @@ def test_selects_submit_themselves(live_server, new_page, db, make_product):
     titles = page.locator(".card").all_inner_texts()
     assert "Kopi Luwak" in titles[0] and "Lada Hitam" in titles[1]
 
-    # the currency select posts and comes back to the same page
+    # the currency select (in the account menu) posts and comes back to the same page
+    page.get_by_label("Menu akun").click()
     with page.expect_navigation():
         page.get_by_label("Mata uang tampilan").select_option("USD")
     assert "sort=price_desc" in page.url

@@ -47,6 +47,7 @@ def test_export_forum_from_event_to_deal(live_server, new_page, db, make_user, m
     # an officer creates the event and opens it for applications
     officer = new_page()
     log_in(officer, base, officer_user)
+    officer.get_by_label("Menu akun").click()  # the officer's desk is in the account menu
     officer.get_by_role("link", name="Kelola acara").first.click()
     officer.get_by_role("link", name="Acara baru").first.click()
     start = date.today() + timedelta(days=20)

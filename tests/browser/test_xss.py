@@ -43,6 +43,7 @@ def test_out_of_stock_message_shows_a_hostile_title_as_text(
     log_in(page, live_server, buyer)
     add_to_cart(page, live_server, product, 3)
     if lang == "en":
+        page.get_by_label("Menu akun").click()  # the language switch is in the account menu
         page.get_by_role("button", name="English").click()
         page.wait_for_load_state()
     page.goto(f"{live_server}/checkout")

@@ -14,6 +14,7 @@ def test_admin_user_search_treats_percent_and_underscore_literally(client, make_
 
     def found(q: str) -> set[str]:
         page = client.get("/admin/pengguna", query_string={"q": q}).get_data(as_text=True)
+        page = page[page.index("<main"):page.index("</main>")]  # the header's menu names the admin
         return {e for e in ("admin@", "diskon%50@", "biasa@", "polos@") if e in page}
 
     # when the admin searches for "%" then "_", then plain text

@@ -114,6 +114,7 @@ def test_guest_adds_to_cart_from_the_product_page_and_sees_tier_prices(client, m
     assert "Lanjut ke pembayaran" in cart
     # and the header counts one product in the cart
     assert re.search(r'class="nav-count"[^>]*>1<', cart)
+    assert 'aria-label="Keranjang, 1 produk"' in cart
 
 
 def test_adding_below_the_minimum_is_refused_on_the_product_page(client, make_product):
@@ -478,7 +479,7 @@ def test_notifications_page_shows_the_messages_after_a_move(sold, db):
     seller, buyer, order_id = sold["seller"], sold["buyer"], sold["order_id"]
     # the seller was told about the new order
     page = text(seller.get("/"))
-    assert re.search(r'class="nav-count" aria-label="1 belum dibaca">1<', page)
+    assert re.search(r'aria-label="Notifikasi, 1 belum dibaca"[^>]*>.*?<span class="nav-count" aria-hidden="true">1<', page, re.S)
     page = text(seller.get("/notifikasi"))
     assert f"Pesanan baru #{order_id} dari {sold['buyer_user'].name}" in page
     assert f'href="/pesanan/{order_id}"' in page and "notif-unread" in page

@@ -7,6 +7,8 @@
   document.querySelectorAll(".gallery .thumbs a[data-full]").forEach(function (a) {
     a.addEventListener("click", function (e) {
       e.preventDefault();
+      // the main picture chooses from its srcset: change that too, or the photo stays the same
+      if (a.dataset.srcset) main.srcset = a.dataset.srcset;
       main.src = a.dataset.full;
     });
   });
