@@ -7,15 +7,19 @@ from catalog.models import in_language
 from search import text as t
 
 
-def item_json(doc: dict) -> dict:
-    """A search hit as a compact product card, with the matched fragments in `highlight`."""
+def item_json(doc: dict, lang: str = "id") -> dict:
+    """A search hit as a compact product card, with the matched fragments in `highlight`.
+
+    `title`/`title_en` are the product's own fields (as in the catalog API); `category_name` is
+    the category's name in `lang`, as `GET /api/v1/categories` names it.
+    """
     thumb = doc.get("thumb")
     return {
         "id": doc["id"],
         "title": doc["title"],
         "title_en": doc.get("title_en") or None,
         "category": doc.get("category"),
-        "category_name": doc.get("category_name"),
+        "category_name": in_language(lang, doc.get("category_name"), doc.get("category_name_en")),
         "price_idr": doc["price_idr"],
         "min_order_qty": doc.get("min_order_qty", 1),
         "stock": doc.get("stock", 0),
@@ -51,7 +55,7 @@ def result_card(doc: dict, lang: str) -> dict:
     matching fragment, or its start, cut to `search.text.SNIPPET_CHARS` characters. Both are
     safe HTML: the only tags are the highlights' `<em>`.
     """
-    card = item_json(doc)
+    card = item_json(doc, lang)
     highlights = card["highlight"]
     title_field = _shown_field(doc, "title", lang)
     description_field = _shown_field(doc, "description", lang)
@@ -59,5 +63,4 @@ def result_card(doc: dict, lang: str) -> dict:
                                      doc.get(title_field) or "")
     card["snippet"] = t.marked((highlights.get(description_field) or [None])[0],
                                doc.get(description_field) or "", t.SNIPPET_CHARS)
-    card["category_label"] = in_language(lang, doc.get("category_name"), doc.get("category_name_en"))
     return card

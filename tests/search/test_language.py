@@ -173,3 +173,23 @@ def test_snippets_are_short_escaped_and_keep_the_match(client, make_store, make_
     body = client.get("/api/v1/search", query_string={"q": "pemanis"}).get_json()
     fragment = body["items"][0]["highlight"]["description"][0]
     assert "<em>pemanis</em>" in fragment and "<script" not in fragment
+
+
+def test_the_api_keeps_its_shape_and_names_categories_in_the_language_asked(
+        client, fixed_catalog, backend_name):
+    def robusta(lang):
+        body = client.get("/api/v1/search", query_string={"q": "kopi robusta petik"},
+                          headers={"Accept-Language": lang}).get_json()
+        return next(i for i in body["items"] if i["id"] == fixed_catalog["robusta"]), body
+
+    # given the same search asked in Indonesian and in English
+    in_indonesian, body_id = robusta("id")
+    in_english, body_en = robusta("en")
+    # then the product's own fields are the same, the category is named in the language asked
+    for item in (in_indonesian, in_english):
+        assert item["title"] == "Kopi Robusta Lampung Petik Merah 250g"
+        assert item["title_en"] == "Lampung Robusta Coffee Red Cherry 250g"
+        assert set(item["highlight"]) <= {"title", "title_en", "description", "description_en"}
+    assert in_indonesian["category_name"] == "Kopi" and in_english["category_name"] == "Coffee"
+    assert set(body_id) == set(body_en) >= {"items", "total", "page", "per_page", "facets", "backend"}
+    assert dict((b["value"], b["label"]) for b in body_en["facets"]["category"])["kopi-teh"] == "Coffee & Tea"
