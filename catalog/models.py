@@ -12,6 +12,14 @@ from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
 
+def in_language(lang: str, indonesian: str | None, english: str | None) -> str:
+    """The text a reader of `lang` sees: the English one in the English UI when there is one,
+    else the Indonesian (the source language). Decided per field, so a product with an English
+    title but no English description shows the English title and the Indonesian description.
+    Pages, the category tree and search results (whose documents are plain dicts) all use it."""
+    return english if lang == "en" and english else (indonesian or "")
+
+
 class Province(db.Model):
     """One of Indonesia's 38 provinces (provinsi), keyed by its Kemendagri code ("18" Lampung)."""
 
@@ -57,7 +65,8 @@ class Category(db.Model):
     )
 
     def display_name(self, lang: str) -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
+        """The category's name in `lang`, falling back to Indonesian."""
+        return in_language(lang, self.name, self.name_en)
 
 
 class StoreScale(enum.StrEnum):
@@ -159,10 +168,12 @@ class Product(db.Model):
     )
 
     def display_title(self, lang: str) -> str:
-        return self.title_en if lang == "en" and self.title_en else self.title
+        """The title in `lang`, falling back to Indonesian."""
+        return in_language(lang, self.title, self.title_en)
 
     def display_description(self, lang: str) -> str:
-        return self.description_en if lang == "en" and self.description_en else self.description
+        """The description in `lang`, falling back to Indonesian."""
+        return in_language(lang, self.description, self.description_en)
 
     def unit_price_for(self, quantity: int) -> int:
         """The unit price at `quantity`: the deepest wholesale tier reached, else the list price."""

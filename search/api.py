@@ -88,7 +88,7 @@ def search():
     query = parse_query(request.args, lang=current_lang())
     result = run_search(query)
     body = result.as_json()
-    body["items"] = [item_json(d) for d in result.items]
+    body["items"] = [item_json(d, query.lang) for d in result.items]
     return jsonify(body)
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from catalog.models import Category, Province, Regency
+from catalog.models import Category, Province, Regency, in_language
 from marketplace.extensions import db
 from marketplace.i18n import current_lang, rupiah
 
@@ -26,7 +26,7 @@ class FacetLabels:
     def __init__(self, lang: str):
         self.lang = lang
         self.category = {
-            slug: (name_en if lang == "en" else name)
+            slug: in_language(lang, name, name_en)
             for slug, name, name_en in db.session.execute(
                 sa.select(Category.slug, Category.name, Category.name_en))
         }

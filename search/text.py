@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 import threading
 import unicodedata
 from pathlib import Path
 
 import snowballstemmer
+from markupsafe import Markup, escape
 
 _WORD = re.compile(r"[0-9a-z]+")
 
@@ -117,19 +119,96 @@ def es_synonym_rules(app_config) -> list[str]:
     return [", ".join(group) for group in synonym_groups(app_config)]
 
 
+def _matches(piece: str, terms: set[str]) -> bool:
+    key = fold(piece)
+    return bool(key) and (stem_id(key) in terms or stem_en(key) in terms or key in terms)
+
+
+def _window(text: str, around: int, limit: int) -> tuple[int, int]:
+    """About `limit` characters of `text` holding position `around` (a third of the way in),
+    both ends moved to word boundaries."""
+    start = max(0, around - limit // 3)
+    if start:
+        space = text.find(" ", start, around + 1)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + limit)
+    if end < len(text):
+        space = text.rfind(" ", start + limit // 2, end + 1)
+        end = space if space > 0 else end
+    return start, end
+
+
 def highlight(text: str, terms: set[str], limit: int | None = None) -> str | None:
-    """HTML-escaped `text` with words whose stem is in `terms` wrapped in <em>, or None."""
+    """HTML-escaped `text` with words whose stem is in `terms` wrapped in <em>, or None.
+
+    With `limit`, a longer text is cut to about that many characters around its first match,
+    as Elasticsearch's highlighter makes a fragment (and, like it, with no "…" added).
+    """
     if not text:
         return None
+    pieces = re.split(r"(\W+)", text)
+    first = next((i for i, piece in enumerate(pieces) if _matches(piece, terms)), None)
+    if first is None:
+        return None
     if limit and len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + "…"
-    found = False
-    parts = []
-    for piece in re.split(r"(\W+)", text):
-        key = fold(piece)
-        if key and (stem_id(key) in terms or stem_en(key) in terms or key in terms):
-            parts.append(f"<em>{html.escape(piece)}</em>")
-            found = True
-        else:
-            parts.append(html.escape(piece))
-    return "".join(parts) if found else None
+        start, end = _window(text, sum(len(p) for p in pieces[:first]), limit)
+        pieces = re.split(r"(\W+)", text[start:end].strip())
+    return "".join(f"<em>{html.escape(piece)}</em>" if _matches(piece, terms)
+                   else html.escape(piece) for piece in pieces)
+
+
+#: visible characters of a result card's snippet (two lines of a phone's card, with room)
+SNIPPET_CHARS = 140
+_MARK = re.compile(r"(</?em>)")
+_SPACES = re.compile(r"\s+")
+
+
+def _runs(fragment: str) -> list[tuple[str, bool]]:
+    """A highlighter's HTML fragment as (text, marked) runs. `<em>` and `</em>` are the only
+    markup read; everything else is text (unescaped here, escaped again by `marked`)."""
+    runs, marked = [], False
+    for piece in _MARK.split(fragment):
+        if piece in ("<em>", "</em>"):
+            marked = piece == "<em>"
+        elif piece:
+            runs.append((html.unescape(piece), marked))
+    return runs
+
+
+def marked(fragment: str | None, plain: str, limit: int | None = None) -> Markup:
+    """Safe HTML for a result card: the highlighted `fragment` of a field (from either backend)
+    or, without one, the field's `plain` text; whitespace collapsed.
+
+    Whatever the fragment holds, the output's only tags are `<em>`: its text is escaped anew.
+    With `limit` it is cut to at most that many characters on a word boundary, keeping the
+    first match in view, and "…" marks a cut (also when the fragment starts inside the field).
+    """
+    plain = _SPACES.sub(" ", plain or "").strip()
+    runs = _runs(fragment) if fragment else [(plain[:(limit or len(plain)) * 2], False)]
+    text, flags = "", []
+    for run_text, is_marked in runs:
+        run_text = _SPACES.sub(" ", run_text)
+        if text.endswith(" ") and run_text.startswith(" "):
+            run_text = run_text[1:]
+        text += run_text
+        flags += [is_marked] * len(run_text)
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    # a fragment from inside the field is marked as such
+    prefix = "…" if fragment and not plain.startswith(text[start:end][:40]) else ""
+    suffix = "…" if len(plain) > end - start and not plain.endswith(text[start:end][-40:]) else ""
+    if limit and end - start > limit:
+        first = flags.index(True, start) if True in flags[start:end] else start
+        if first - start > limit - 40:  # the first match would sit at the very end, or past it
+            window_start, _end = _window(text, first, limit)
+            start, prefix = max(start, window_start), "…"
+        cut = text.rfind(" ", start + limit // 2, start + limit + 1)
+        if start + limit < end:
+            end, suffix = (cut if cut > 0 else start + limit), "…"
+    while end > start and text[end - 1] in " ,;:-":
+        end -= 1
+    out = []
+    for is_marked, group in itertools.groupby(range(start, end), key=flags.__getitem__):
+        indices = list(group)
+        piece = str(escape(text[indices[0]:indices[-1] + 1]))
+        out.append(f"<em>{piece}</em>" if is_marked else piece)
+    return Markup(prefix + "".join(out) + suffix)

@@ -1,5 +1,8 @@
 // Suggestions under the search box as the buyer types (products, categories, stores).
 // Progressive enhancement: without JavaScript the box is a plain search form.
+// The API answers in the Accept-Language it is sent (the public API's rule), and a browser sends its own
+// (often English on an Indonesian page): ask in the page's language, so the suggestions are
+// in the language the buyer chose for the site.
 (function () {
   var input = document.querySelector("input[data-suggest-url]");
   if (!input) return;
@@ -25,7 +28,7 @@
     if (q.length < 2) { render([]); return; }
     timer = setTimeout(function () {
       var mine = ++seq;
-      fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}})
+      fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(q), {headers: {"Accept": "application/json", "Accept-Language": document.documentElement.lang || "id"}})
         .then(function (r) { return r.ok ? r.json() : {suggestions: []}; })
         .then(function (data) { if (mine === seq) render(data.suggestions || []); })
         .catch(function () { render([]); });
