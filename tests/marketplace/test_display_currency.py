@@ -264,3 +264,14 @@ def test_the_notice_leaves_an_anonymous_visitors_session_alone(app, db):
     response = client.get("/")
     assert notice(text(response)) == NO_RATE
     assert "Set-Cookie" not in response.headers
+
+
+def test_in_the_english_ui_the_estimate_and_the_notice_are_english(app, db, usd_rate, market):
+    buyer, product = market.buyer, market.product
+    choose(buyer, "USD")
+    buyer.post("/bahasa", data={"lang": "en", "next": "/"})
+    html = text(buyer.get(f"/produk/{product.id}"))
+    assert notice(html) == (f"Prices in USD are estimates, at 1 USD = Rp15.875 "
+                            f"({format_date(RATE_DAY, 'd MMM yyyy', locale='en')}). You always pay in rupiah.")
+    assert "Rp31.750/pcs <span" in html and "≈ US$2.00/pcs" in html      # rupiah stays Indonesian
+    assert 'title="Estimate · Rate 1 USD = Rp15.875' in html
