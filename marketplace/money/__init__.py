@@ -5,8 +5,11 @@ amount in another currency next to the rupiah price; the rate and its date are s
 and nothing is ever charged in it.
 
 - `rates`: the `ExchangeRate` model and its rules (`set_rate`, `current_rate`, `convert`, ...).
-- `views`: the `foreign_price` template global, the header's currency switch (`/mata-uang`,
-  kept across login) and the admins' rates page (`/admin/kurs`).
+- `views`: the `price` template global (the one way a page shows a price: rupiah, plus the
+  approximate amount in the chosen currency), `currency_notice` (the rate and its date, or that
+  the chosen currency has no rate, under the header of every page: `money/_notice.html`), the
+  header's currency switch (`/mata-uang`, kept across login) and the admins' rates page
+  (`/admin/kurs`).
 - `forms`: the two forms of those pages.
 """
 from flask import Blueprint

@@ -1,6 +1,7 @@
 """The display currency on every page, its switch, and the admins' exchange-rate page."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -44,21 +45,65 @@ def rate_text(rate) -> str:
              amount=rate_amount(rate), day=rate_day(rate))
 
 
-@bp.app_template_global()
-def foreign_price(amount_idr) -> Markup:
-    """An approximate price in the buyer's display currency, e.g. "≈ US$2,84", with the rate and
-    its date in the title; empty when rupiah is chosen or no rate is set."""
+@dataclass(frozen=True)
+class ShownRate:
+    """The rate a request shows prices at, copied out of the session's `ExchangeRate` row so a
+    rollback or commit during the request does not expire it (and cost another query)."""
+
+    currency: str
+    idr_per_unit: Decimal
+    valid_on: date
+
+
+def display_rate() -> ShownRate | None:
+    """The rate of the chosen display currency, looked up once per request (`g.fx_rate`);
+    None when rupiah is chosen or no rate is set for the chosen currency."""
     currency = display_currency()
-    if currency == "IDR" or amount_idr is None:
-        return Markup("")
+    if currency == "IDR":
+        return None
     if "fx_rate" not in g:
-        g.fx_rate = current_rate(currency)
-    rate = g.fx_rate
-    if rate is None:
-        return Markup("")
+        row = current_rate(currency)
+        g.fx_rate = None if row is None else ShownRate(row.currency, row.idr_per_unit, row.valid_on)
+    return g.fx_rate
+
+
+def _approximate(amount_idr: int, rate: ShownRate, unit: str) -> Markup:
     shown = format_foreign(int(amount_idr), rate, locale="id" if current_lang() == "id" else "en_001")
-    return Markup('<span class="fx" title="{title}">≈ {amount}</span>').format(
-        title=rate_text(rate), amount=shown)
+    return Markup('<span class="fx" title="{title}">≈ {amount}{unit}</span>').format(
+        title=_("Perkiraan · %(rate)s", rate=rate_text(rate)), amount=shown, unit=unit)
+
+
+@bp.app_template_global()
+def price(amount_idr, per: str | None = None) -> Markup:
+    """A price as every page shows it: the rupiah amount ("Rp25.000", or "Rp25.000/pcs" with
+    `per`), followed by the approximate amount in the buyer's display currency ("≈ US$1,58")
+    when one is chosen and has a rate. The rate and its date are in the title and, visibly, in
+    the page's currency notice (`money/_notice.html`). Rupiah alone otherwise: it is what is
+    charged. Empty for None."""
+    if amount_idr is None:
+        return Markup("")
+    unit = f"/{per}" if per else ""
+    shown = Markup.escape(rupiah(int(amount_idr)) + unit)
+    rate = display_rate()
+    if rate is None:
+        return shown
+    return shown + Markup(" ") + _approximate(amount_idr, rate, unit)
+
+
+@bp.app_template_global()
+def currency_notice() -> str:
+    """The line every page shows under the header while a currency other than rupiah is chosen:
+    the rate and its date the estimates use, or that the currency has no rate yet. Empty for
+    rupiah (no lookup at all, so the default page costs nothing more)."""
+    currency = display_currency()
+    if currency == "IDR":
+        return ""
+    rate = display_rate()
+    if rate is None:
+        return _("Kurs %(currency)s belum tersedia; harga ditampilkan dalam rupiah.", currency=currency)
+    return _("Harga dalam %(currency)s hanya perkiraan, dengan kurs 1 %(currency)s = %(amount)s "
+             "(%(day)s). Pembayaran tetap dalam rupiah.",
+             currency=currency, amount=rate_amount(rate), day=rate_day(rate))
 
 
 @bp.app_context_processor
@@ -97,6 +142,13 @@ def set_currency():
         abort(400)
     if form.currency.data in DISPLAY_CURRENCIES:
         session[SESSION_KEY] = form.currency.data
+        if display_rate() is None:
+            flash(_("Mata uang %(currency)s dipilih, tetapi kursnya belum tersedia; harga "
+                    "ditampilkan dalam rupiah.", currency=form.currency.data), "info")
+        else:
+            flash(_("Harga kini disertai perkiraan dalam %(currency)s. Pembayaran tetap dalam "
+                    "rupiah.", currency=form.currency.data), "info")
     else:
         session.pop(SESSION_KEY, None)
+        flash(_("Harga ditampilkan dalam rupiah."), "info")
     return redirect(safe_next(form.next.data, url_for("catalog.home")))

@@ -35,7 +35,7 @@ def test_admin_sets_a_usd_rate_and_a_buyer_who_chose_usd_sees_it(app, make_user,
     assert "≈ US$2,00" in page
     from babel.dates import format_date
 
-    assert f'title="Kurs 1 USD = Rp15.875 ({format_date(valid_on, "d MMM yyyy", locale="id")})"' in page
+    assert f'title="Perkiraan · Kurs 1 USD = Rp15.875 ({format_date(valid_on, "d MMM yyyy", locale="id")})"' in page
     assert "Rp31.750" in page                            # rupiah stays
     # back to rupiah only
     buyer.post("/mata-uang", data={"currency": "IDR", "next": "/"})
