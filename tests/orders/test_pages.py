@@ -553,3 +553,45 @@ def test_declined_card_shows_kartu_ditolak_and_leaves_nothing(stripe_api, buyer_
     assert count(db, Checkout) == 0 and count(db, Order) == 0
     assert db.session.get(Product, product.id).stock == 4
     assert "Kopi" in text(client.get("/keranjang"))                   # cart kept
+
+
+def test_a_paid_and_shipped_order_of_a_two_store_checkout_shows_its_own_payment(
+        buyer_client, make_product, app, login, db, token_for):
+    # given a bank-transfer checkout from two stores
+    client, buyer = buyer_client()
+    coffee = make_product(price_idr=30000, stock=10, title="Kopi Robusta Tanggamus")
+    pepper = make_product(price_idr=20000, stock=10, title="Lada Hitam Lampung")
+    placed = place_order(client, coffee, pepper)
+    first, second = placed.orders
+    seller = app.test_client()
+    login(seller, first.store.owner)
+    # when the first store confirms its transfer and ships, the second is still unpaid
+    seller.post(f"/pesanan/{first.id}/konfirmasi-transfer")
+    act(seller, first.id, "accept")
+    act(seller, first.id, "ship", courier="JNE", tracking_number="JNE1234567890")
+    assert order_status(db, first.id) == "shipped" and order_status(db, second.id) == "pending_payment"
+    assert db.session.get(Checkout, placed.id).payment_status == "pending"
+    # then the shipped order's header says it is paid, not waiting for payment
+    page = text(client.get(f"/pesanan/{first.id}"))
+    head = page.split('class="panel order-head"', 1)[1].split("</section>", 1)[0]
+    assert '<span class="pay-status pay-paid">lunas</span>' in head
+    # and the checkout's payment is shown apart, as it is: one of two orders paid
+    assert f"Checkout {placed.reference} (semua toko)" in head
+    assert '<span class="pay-status pay-partial">1 dari 2 pesanan lunas</span>' in head
+    assert f'href="/pesanan/{second.id}"' in head
+    # the unpaid order still waits for its own payment
+    head2 = text(client.get(f"/pesanan/{second.id}")).split('class="panel order-head"', 1)[1]
+    assert '<span class="pay-status pay-pending">menunggu pembayaran</span>' in head2.split("Checkout", 1)[0]
+    # the seller sees this order's payment only, not the other store's
+    seller_head = text(seller.get(f"/pesanan/{first.id}")).split('class="panel order-head"', 1)[1]
+    seller_head = seller_head.split("</section>", 1)[0]
+    assert "pay-paid" in seller_head and "semua toko" not in seller_head
+    # the lists show each order's own status
+    mine = text(client.get("/pesanan"))
+    assert re.search(rf'#{first.id}</strong>.*?order-status-shipped', mine, re.S)
+    assert re.search(rf'#{second.id}</strong>.*?order-status-pending_payment', mine, re.S)
+    listing = text(seller.get("/jual/pesanan"))
+    assert re.search(rf'#{first.id}</strong>.*?order-status-shipped', listing, re.S)
+    # and the API tells the order's own payment status beside the checkout's
+    body = app.test_client().get(f"/api/v1/orders/{first.id}", headers=token_for(buyer)).get_json()
+    assert body["payment"]["status"] == "paid" and body["payment"]["checkout_status"] == "pending"
