@@ -116,6 +116,27 @@ def test_guest_adds_to_cart_from_the_product_page_and_sees_tier_prices(client, m
     assert re.search(r'class="nav-count"[^>]*>1<', cart)
 
 
+def test_the_next_tier_hint_never_asks_for_more_than_the_stock(client, make_product, db):
+    # given a product cheaper from 10 and from 50, with 12 in stock
+    product = make_product(title="Kopi Luwak Liwa", price_idr=60000, stock=12,
+                           wholesale_tiers=[{"min_qty": 10, "unit_price_idr": 55000},
+                                            {"min_qty": 50, "unit_price_idr": 46200}])
+    # when a buyer has 1 in the cart, the 10-piece tier is within the stock: it is suggested
+    add(client, product, 1)
+    cart = text(client.get("/keranjang"))
+    assert "Beli 9 lagi untuk harga Rp55.000/pcs." in cart
+    # when the buyer has 10, the next tier needs 50 but only 12 are in stock: no hint at all
+    client.post("/keranjang/ubah", data={"product_id": product.id, "quantity": 10})
+    cart = text(client.get("/keranjang"))
+    assert "Rp550.000" in cart and "tier-hint" not in cart and "Beli 40 lagi" not in cart
+    # and when the stock drops below the first tier's minimum, nothing is suggested from 1 either
+    client.post("/keranjang/ubah", data={"product_id": product.id, "quantity": 1})
+    db.session.get(Product, product.id).stock = 8
+    db.session.commit()
+    cart = text(client.get("/keranjang"))
+    assert "Kopi Luwak Liwa" in cart and "tier-hint" not in cart
+
+
 def test_adding_below_the_minimum_is_refused_on_the_product_page(client, make_product):
     product = make_product(min_order_qty=5, stock=30)
     response = add(client, product, 2)
