@@ -10,7 +10,7 @@ from datetime import datetime
 from babel.numbers import format_currency, format_decimal
 from flask import current_app, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -61,6 +61,39 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     return format_datetime(as_utc(value), fmt)
+
+
+def _unit_forms(unit: str, count: int, n: str | int | None = None) -> str:
+    """One count with its unit word ("d", "h", "m" or "s"), singular or plural as the language
+    wants; `n` may put something else where the number goes ("{n}" for a script)."""
+    if unit == "d":
+        return ngettext("%(n)s hari", "%(n)s hari", count, n=count if n is None else n)
+    if unit == "h":
+        return ngettext("%(n)s jam", "%(n)s jam", count, n=count if n is None else n)
+    if unit == "m":
+        return ngettext("%(n)s menit", "%(n)s menit", count, n=count if n is None else n)
+    return ngettext("%(n)s detik", "%(n)s detik", count, n=count if n is None else n)
+
+
+def duration(seconds: float) -> str:
+    """A span of time as people say it, in its two largest units: "7 hari 1 jam" / "7 days
+    1 hour", "3 jam 5 menit", "1 minute" (never "1 hours": every count goes through ngettext)."""
+    left = max(int(seconds), 0)
+    days, hours, minutes = left // 86400, left % 86400 // 3600, left % 3600 // 60
+    if days:
+        parts = [("d", days)] + ([("h", hours)] if hours else [])
+    elif hours:
+        parts = [("h", hours)] + ([("m", minutes)] if minutes else [])
+    else:
+        parts = [("m", minutes)]
+    return " ".join(_unit_forms(unit, n) for unit, n in parts)
+
+
+def duration_units() -> dict[str, list[str]]:
+    """The unit words for a script that counts down (marketplace/static/js/countdown.js): per
+    unit its [one, other] forms with "{n}" for the number (both languages: one is n == 1)."""
+    return {unit: [_unit_forms(unit, 1, n="{n}"), _unit_forms(unit, 2, n="{n}")]
+            for unit in "dhms"}
 
 
 def _lazy_string_as_text(self) -> Markup:

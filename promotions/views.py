@@ -27,6 +27,7 @@ from catalog import services as catalog_services
 from catalog.access import store_required
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import duration, duration_units
 from marketplace.timeutil import as_utc, isoformat, utcnow
 from marketplace.web import acting_user, current_lang, flash_errors, safe_next
 from promotions import bp, services, trade
@@ -73,16 +74,18 @@ def _viewer_zone() -> str:
 
 
 def _countdown(event) -> dict:
-    """Where the event stands now: upcoming (with days, hours, minutes left), running or ended."""
-    now = utcnow()
-    starts, ends = as_utc(event.starts_at), as_utc(event.ends_at)
-    if now >= ends:
-        return {"state": "ended"}
-    if now >= starts:
-        return {"state": "running"}
-    left = int((starts - now).total_seconds())
-    return {"state": "upcoming", "days": left // 86400, "hours": left % 86400 // 3600,
-            "minutes": left % 3600 // 60}
+    """Where the event stands now (services.event_phase) and, while it is upcoming or live, the
+    moment counted down to (its start, or its end) and the time left as words."""
+    phase = services.event_phase(event)
+    if phase not in ("upcoming", "live"):
+        return {"state": phase}
+    target = as_utc(event.starts_at if phase == "upcoming" else event.ends_at)
+    return {"state": phase, "target": target, "left": duration((target - utcnow()).total_seconds())}
+
+
+def _until(value) -> str:
+    """The time from now until `value`, in words ("7 hari 1 jam")."""
+    return duration((as_utc(value) - utcnow()).total_seconds())
 
 
 @bp.context_processor
@@ -105,7 +108,8 @@ def _promotion_helpers():
             "application_labels": APPLICATION_LABELS, "rfq_labels": RFQ_LABELS,
             "quote_labels": QUOTE_LABELS, "buyer_type_labels": BUYER_TYPE_LABELS,
             "zone_label": zone_label, "when": _when, "clock": _clock, "iso": isoformat, "viewer_zone": _viewer_zone(),
-            "country_name": country_name, "usd": usd, "day": day}
+            "country_name": country_name, "usd": usd, "day": day, "duration": _until,
+            "duration_units": duration_units, "shown_status": services.shown_status}
 
 
 # --- public event pages -----------------------------------------------------------------------

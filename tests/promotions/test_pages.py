@@ -174,7 +174,7 @@ def test_seller_applies_officer_accepts_and_the_public_page_shows_the_showcase(
     assert "harga acara" in public and "Unggulan" in public
     assert f'href="/rfq/baru?product={kopi.id}&amp;event={event.slug}"' in public
     assert 'action="/cari"' in public and f'name="event" value="{event.slug}"' in public
-    assert "Acara sedang berlangsung." in public
+    assert "Berlangsung, berakhir dalam" in public and "Mulai dalam" not in public
 
 
 def test_event_price_is_not_shown_before_the_event(client, db, officer, make_event, make_store,
