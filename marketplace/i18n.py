@@ -5,17 +5,19 @@ person chose (kept in the session and on their account); the API follows Accept-
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from babel.numbers import format_currency, format_decimal
 from flask import current_app, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import get_locale, get_timezone, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from marketplace.timeutil import as_utc
+from marketplace.timeutil import in_zone, zone_abbreviation
 
 LANGUAGES = ("id", "en")
 
@@ -57,10 +59,49 @@ def number(value) -> str:
     return format_decimal(value, locale=current_lang())
 
 
-def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
+#: The one date and the one date-time format of every page, per language:
+#: "2 Des 2026" / "2 Dec 2026" and "2 Des 2026 14.30 WIB" / "2 Dec 2026, 14:30 WIB".
+DATE_PATTERN = "d MMM y"
+TIME_PATTERNS = {"id": "HH.mm", "en": "HH:mm"}
+MOMENT_JOINS = {"id": "%(date)s %(time)s %(zone)s", "en": "%(date)s, %(time)s %(zone)s"}
+
+
+def viewer_zone() -> str:
+    """The zone the person reading sees times in (their own, else WIB)."""
+    tz = get_timezone()
+    return getattr(tz, "key", None) or str(tz)
+
+
+def local_date(value, zone: str | None = None) -> str:
+    """A date ("2 Des 2026"); a datetime is first put in `zone` (the viewer's by default)."""
     if value is None:
         return ""
-    return format_datetime(as_utc(value), fmt)
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = in_zone(value, zone or viewer_zone())
+    return babel_format_date(value, DATE_PATTERN, locale=current_lang())
+
+
+def local_time(value: datetime, zone: str | None = None) -> str:
+    """Just the time of day in `zone` (the viewer's by default): "14.30" / "14:30"."""
+    lang = current_lang()
+    return babel_format_time(in_zone(value, zone or viewer_zone()), TIME_PATTERNS.get(lang, "HH:mm"),
+                             locale=lang)
+
+
+def local_datetime(value: datetime | None, zone: str | None = None) -> str:
+    """A moment as every page shows it, with its zone: "2 Des 2026 14.30 WIB" / "2 Dec 2026,
+    14:30 WIB", in `zone` (an event's own) or the viewer's."""
+    if value is None:
+        return ""
+    zone = zone or viewer_zone()
+    local = in_zone(value, zone)
+    lang = current_lang()
+    return MOMENT_JOINS.get(lang, MOMENT_JOINS["en"]) % {
+        "date": babel_format_date(local, DATE_PATTERN, locale=lang),
+        "time": babel_format_time(local, TIME_PATTERNS.get(lang, "HH:mm"), locale=lang),
+        "zone": zone_abbreviation(local, zone)}
 
 
 def _unit_forms(unit: str, count: int, n: str | int | None = None) -> str:
@@ -122,3 +163,4 @@ def init_app(app):
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["datetime"] = local_datetime
+    app.jinja_env.filters["date"] = local_date

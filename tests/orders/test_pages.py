@@ -616,3 +616,36 @@ def test_a_paid_and_shipped_order_of_a_two_store_checkout_shows_its_own_payment(
     # and the API tells the order's own payment status beside the checkout's
     body = app.test_client().get(f"/api/v1/orders/{first.id}", headers=token_for(buyer)).get_json()
     assert body["payment"]["status"] == "paid" and body["payment"]["checkout_status"] == "pending"
+
+
+def test_the_payment_deadline_and_order_times_say_their_zone(buyer_client, make_product, db):
+    # given a bank-transfer checkout
+    client, _buyer = buyer_client()
+    placed = place_order(client, make_product(price_idr=30000, stock=10))
+    # then the transfer deadline is a date, a time and WIB
+    done = text(client.get(f"/checkout/{placed.id}"))
+    assert re.search(r"Bayar sebelum \d{1,2} \w{3} \d{4} \d\d\.\d\d WIB;", done)
+    # and the order page and the list use the same format, in English too
+    assert re.search(r"\d{1,2} \w{3} \d{4} \d\d\.\d\d WIB", text(client.get(f"/pesanan/{placed.orders[0].id}")))
+    client.post("/bahasa", data={"lang": "en"})
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d WIB", text(client.get("/pesanan")))
+    done = text(client.get(f"/checkout/{placed.id}"))
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d WIB", done)
+
+
+def test_the_postal_code_hint_follows_the_chosen_country(buyer_client, make_product):
+    # given a buyer at checkout
+    client, _buyer = buyer_client()
+    add(client, make_product(price_idr=30000, stock=10), 1)
+    # an Indonesian address gets the Indonesian hint
+    page = text(client.get("/checkout"))
+    assert re.search(r'id="postal_code"[^>]*>\s*<small class="help">Indonesia: 5 digit\.</small>', page)
+    # when the buyer chooses Japan, the page shows the hint for abroad, not the Indonesian one
+    tokyo = {"name": "Yamada Trading", "phone": "+81 3 1234 5678", "line1": "1-2-3 Nihonbashi",
+             "country": "JP", "region": "Tokyo", "city": "Chuo-ku", "postal_code": "103-0027",
+             "payment_method": "bank_transfer", "calculate": "1"}
+    page = text(client.post("/checkout", data=tokyo))
+    assert "Indonesia: 5 digit." not in page.split('id="postal_code"', 1)[1].split("</div>", 1)[0]
+    assert re.search(r'id="postal_code"[^>]*>\s*<small class="help">Kode pos sesuai negara tujuan', page)
+    # the script gets both hints to swap when the country changes
+    assert 'data-hint-id="Indonesia: 5 digit."' in page and 'data-hint-abroad="Kode pos sesuai' in page

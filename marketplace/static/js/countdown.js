@@ -14,8 +14,12 @@
     if (!(left > 0)) { el.parentNode.textContent = el.parentNode.dataset.done; return; }
     var d = Math.floor(left / 86400), h = Math.floor(left % 86400 / 3600),
         m = Math.floor(left % 3600 / 60), s = left % 60;
-    el.textContent = d ? say("d", d) + (h ? " " + say("h", h) : "")
-      : h ? say("h", h) + " " + say("m", m) : (m ? say("m", m) + " " : "") + say("s", s);
+    var parts = [];
+    if (d) parts.push(say("d", d));
+    if (d || h) parts.push(say("h", h));
+    if (d || h || m) parts.push(say("m", m));
+    parts.push(say("s", s));
+    el.textContent = parts.join(" ");
     setTimeout(tick, 1000);
   }
   tick();
