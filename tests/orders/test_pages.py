@@ -649,3 +649,16 @@ def test_the_postal_code_hint_follows_the_chosen_country(buyer_client, make_prod
     assert re.search(r'id="postal_code"[^>]*>\s*<small class="help">Kode pos sesuai negara tujuan', page)
     # the script gets both hints to swap when the country changes
     assert 'data-hint-id="Indonesia: 5 digit."' in page and 'data-hint-abroad="Kode pos sesuai' in page
+
+
+def test_an_order_row_counts_one_more_product_in_the_singular(buyer_client, make_product):
+    # given an order of two products from one store
+    client, _buyer = buyer_client()
+    coffee = make_product(price_idr=30000, stock=10)
+    pepper = make_product(store=coffee.store, price_idr=20000, stock=10)
+    place_order(client, coffee, pepper)
+    # then the English list says "+1 more product"
+    client.post("/bahasa", data={"lang": "en"})
+    page = text(client.get("/pesanan"))
+    assert "+1 more product " in page or "+1 more product\n" in page
+    assert "+1 more products" not in page

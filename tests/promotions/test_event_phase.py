@@ -203,3 +203,16 @@ def test_the_desk_and_the_report_count_registered_buyers_in_the_singular_for_one
     assert "1 registered buyer" in desk and "1 registered buyers" not in desk
     report = text(client.get(f"/petugas/acara/{event.slug}/laporan"))
     assert re.search(r"<strong>1</strong><span>registered buyer</span>", report)
+
+
+def test_english_says_events_for_the_list_and_event_for_one(client, make_event, officer, login):
+    event = make_event("published")
+    english(client)
+    listing = text(client.get("/acara"))
+    assert "<h1>Events</h1>" in listing and "Promotional event" not in listing
+    page = text(client.get(f"/acara/{event.slug}"))
+    assert re.search(r'<li><a href="/acara">Events</a></li>', page)
+    login(client, officer)
+    english(client)
+    desk = text(client.get("/petugas/acara"))
+    assert "<th>Event</th>" in desk and "Promotional event" not in desk
