@@ -180,8 +180,12 @@ class AddressForm(FlaskForm):
     regency = _select(_l("Kabupaten/kota"))
     region = StringField(_l("Provinsi / negara bagian (opsional)"), render_kw={"maxlength": 120})
     city = StringField(_l("Kota (opsional)"), render_kw={"maxlength": 120})
-    postal_code = StringField(_l("Kode pos"), render_kw={"autocomplete": "postal-code",
-                                                         "maxlength": 20})
+    #: the postal-code hint for each side of the country choice (address.js swaps them)
+    POSTAL_HINTS = {"id": _l("Indonesia: 5 digit."),
+                    "abroad": _l("Kode pos sesuai negara tujuan; kosongkan bila tidak ada.")}
+    postal_code = StringField(_l("Kode pos"), render_kw={
+        "autocomplete": "postal-code", "maxlength": 20,
+        "data-hint-id": POSTAL_HINTS["id"], "data-hint-abroad": POSTAL_HINTS["abroad"]})
 
     def set_address_choices(self, *, lang: str, provinces, regencies) -> None:
         """Fill the selects; each regency carries its province code for the filtering script."""
@@ -196,6 +200,11 @@ class AddressForm(FlaskForm):
     def abroad(self) -> bool:
         """Whether the chosen country is not Indonesia (then `region` and `city` are used)."""
         return (self.country.data or "ID").strip().upper() != "ID"
+
+    @property
+    def postal_hint(self):
+        """The postal-code hint for the chosen country (the Indonesian one only for Indonesia)."""
+        return self.POSTAL_HINTS["abroad" if self.abroad else "id"]
 
     def address(self) -> dict:
         """The submitted address as `clean_address` takes it."""

@@ -96,7 +96,10 @@ schema("Order", {"type": "object", "required": ["id", "status", "store", "lines"
                      "tracking_number": {"type": "string", "nullable": True},
                      "cancel_reason": {"type": "string", "nullable": True},
                      "payment": {"type": "object", "properties": {
-                         "method": {"type": "string"}, "status": {"type": "string"},
+                         "method": {"type": "string"},
+                         "status": {"type": "string", "description": "This order's own payment status."},
+                         "checkout_status": {"type": "string", "description":
+                                             "The checkout's (every store's order together)."},
                          "transfer_proof": {"type": "boolean"}}},
                      "history": {"type": "array", "items": {"type": "object", "required": ["status", "at"],
                                                             "properties": {"status": {"type": "string"},

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
-from catalog.models import Product, ProductStatus, Store
+from catalog.models import Product, ProductStatus, Store, WholesaleTier
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
@@ -160,6 +160,19 @@ class Line:
     line_total_idr: int
     problem: str | None = None   # "out_of_stock", "below_moq", "unavailable"
     source: str | None = None    # where a special price came from ("event:<slug>", "quote:<id>")
+    next_tier: WholesaleTier | None = None  # the next cheaper tier the buyer can still reach
+
+
+def reachable_next_tier(product: Product, quantity: int, unit_price_idr: int) -> WholesaleTier | None:
+    """The wholesale tier to suggest ("buy 9 more for ..."): the next one above `quantity`, only
+    when the stock holds its minimum and it is cheaper than the price the line already has (an
+    event price may be lower). Deeper tiers need even more units, so none is offered past it."""
+    upcoming = next((t for t in product.tiers if t.min_qty > quantity), None)
+    if upcoming is None or upcoming.min_qty > product.stock:
+        return None
+    if upcoming.unit_price_idr >= unit_price_idr:
+        return None
+    return upcoming
 
 
 @dataclass
@@ -226,7 +239,9 @@ def build_cart(quantities: dict[int, int], address: dict | None = None,
         elif product.id in offers and offers[product.id][0] < unit:
             unit, source = offers[product.id]
         group = by_store.setdefault(product.store_id, StoreGroup(product.store))
-        group.lines.append(Line(product, quantity, unit, unit * quantity, problem, source))
+        hint = None if problem or product.id in fixed_prices else reachable_next_tier(
+            product, quantity, unit)
+        group.lines.append(Line(product, quantity, unit, unit * quantity, problem, source, hint))
         group.subtotal_idr += unit * quantity
         group.weight_g += product.weight_g * quantity
     total = 0

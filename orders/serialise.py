@@ -43,7 +43,9 @@ def order_json(order: Order, actor=None) -> dict:
         "courier": order.courier,
         "tracking_number": order.tracking_number,
         "cancel_reason": order.cancel_reason,
-        "payment": {"method": checkout.payment_method, "status": checkout.payment_status,
+        # this order's own payment status; the checkout's (all stores together) beside it
+        "payment": {"method": checkout.payment_method, "status": state.order_payment_status(order),
+                    "checkout_status": checkout.payment_status,
                     "transfer_proof": bool(order.transfer_proof_path)},
         "history": [{"status": e.status, "action": e.action, "at": isoformat(e.at), "note": e.note}
                     for e in order.events],

@@ -150,6 +150,47 @@ def status_label(status: str):
     return STATUS_LABELS.get(status, status)
 
 
+def order_payment_status(order: Order) -> str:
+    """This order's own payment status (a PaymentStatus value), whatever its checkout's.
+
+    A checkout's status covers every store's order together: a bank-transfer checkout stays
+    "pending" until the last store confirms its transfer, so one paid and shipped order of a
+    two-store checkout would read "waiting for payment" if it showed its checkout's status.
+    """
+    from orders.models import PaymentStatus as P
+
+    paid = any(e.action == "pay" for e in order.events)
+    if paid:
+        return P.REFUNDED if order.total_idr and order.refunded_idr >= order.total_idr else P.PAID
+    if order.status == S.PENDING_PAYMENT:
+        return P.PENDING
+    if order.status == S.EXPIRED:
+        return P.EXPIRED
+    return P.CANCELLED
+
+
+@dataclass(frozen=True)
+class CheckoutPayment:
+    """How far a checkout (one payment for several stores' orders) is paid, for its buyer."""
+
+    status: str        # a PaymentStatus value, or "partial" when some orders are paid, some not
+    paid_orders: int   # orders paid (refunded ones included)
+    orders: int        # orders that are paid or still to pay (cancelled and expired left out)
+
+
+def checkout_payment(checkout) -> CheckoutPayment:
+    """The checkout's payment status as its buyer should read it, counting its orders."""
+    from orders.models import PaymentStatus as P
+
+    own = [order_payment_status(o) for o in checkout.orders]
+    paid = sum(1 for s in own if s in (P.PAID, P.REFUNDED))
+    payable = sum(1 for s in own if s in (P.PAID, P.REFUNDED, P.PENDING))
+    status = checkout.payment_status
+    if status == P.PENDING and 0 < paid < payable:
+        status = "partial"
+    return CheckoutPayment(status, paid, payable)
+
+
 #: how a move reads after "tidak dapat ..." (cannot be ...)
 ACTION_LABELS = {
     "pay": _l("ditandai dibayar"),

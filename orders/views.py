@@ -54,7 +54,8 @@ def _order_helpers():
                                  Locale.parse(current_lang()).territories.get(country, country)) if p))
             if line]
 
-    return {"status_label": state.status_label,
+    return {"status_label": state.status_label, "order_payment_status": state.order_payment_status,
+            "checkout_payment": state.checkout_payment,
             "action_labels": ACTION_LABELS, "address_lines": address_lines,
             "zone_labels": ZONE_LABELS}
 

@@ -213,9 +213,13 @@ def update_event(slug: str):
 @doc("Move an event: open, curate, publish, start, close, cancel", auth=True, tags=("promotions",),
      errors=(401, 403, 404, 409, 422), response=ref("Event"),
      request_body={"type": "object", "required": ["action"], "properties": {"action": {
-         "type": "string", "enum": list(services.MOVES)}}})
+         "type": "string", "enum": list(services.MOVES)}, "confirm_early": {
+         "type": "boolean", "description": "Start before the planned start: the start moves to now "
+         "(without it, 409 early_start)."}}})
 def event_transition(slug: str):
-    event = services.transition_event(_event(slug), json_body().get("action"), actor=acting_user())
+    data = json_body()
+    event = services.transition_event(_event(slug), data.get("action"), actor=acting_user(),
+                                      early=data.get("confirm_early") is True)
     return jsonify(event_json(event))
 
 

@@ -170,6 +170,8 @@ class TransitionForm(FlaskForm):
     """One life-cycle button: `action` is a key of promotions.services.MOVES."""
 
     action = HiddenField()
+    #: "1" once the officer confirmed starting before the planned start
+    confirm_early = HiddenField()
 
 
 class DecisionForm(FlaskForm):

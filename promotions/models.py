@@ -85,6 +85,8 @@ class EventHistory(db.Model):
     action: so.Mapped[str] = so.mapped_column(sa.String(16))
     actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: e.g. the planned start an early start replaced ("planned start 2026-12-10T02:00:00+00:00")
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     event: so.Mapped[Event] = so.relationship(back_populates="history")
 

@@ -110,6 +110,7 @@ def _render_manage(event, *, curate_form=None, slot_form=None, status: int = 200
         by_product={ep.product_id: ep for ep in showcase},
         curate_form=curate_form or CurateForm(formdata=None, data=curate_form_data(showcase)),
         slot_form=slot_form, slots=trade.slots_of(event), exhibitors=exhibitors,
+        starts_early=services.starts_early(event),
         registrations=services.event_counts([event.id])[event.id]["registrations"]), status
 
 
@@ -128,8 +129,14 @@ def event_transition(slug: str):
     event = _officer_event(slug)
     form = TransitionForm()
     if form.validate_on_submit():
+        early = form.confirm_early.data == "1"
+        if form.action.data == "start" and services.starts_early(event) and not early:
+            # starting before the planned dates is a decision: show them and ask first
+            return render_template("promotions/event_start_confirm.html", event=event,
+                                   form=TransitionForm(formdata=None, action="start",
+                                                       confirm_early="1"))
         try:
-            services.transition_event(event, form.action.data, actor=acting_user())
+            services.transition_event(event, form.action.data, actor=acting_user(), early=early)
         except DomainError as exc:
             flash_errors(exc)
         else:

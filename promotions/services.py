@@ -178,15 +178,31 @@ def update_event(event: Event, data: dict, *, actor: User) -> Event:
     require_officer(actor)
     if event.status in (S.CLOSED, S.CANCELLED):
         raise Conflict(_l("Acara yang sudah selesai atau batal tidak dapat diubah."), code="event_closed")
-    for key, value in _clean_event(data, partial=True, current=event).items():
+    clean = _clean_event(data, partial=True, current=event)
+    if event.status == S.LIVE and clean.get("starts_at") and clean["starts_at"] > utcnow():
+        # a running event cannot start later again: its prices and countdown follow the dates
+        raise ValidationError(fields={"starts_at": _l(
+            "Acara sudah berlangsung; waktu mulai tidak dapat di masa depan.")})
+    for key, value in clean.items():
         setattr(event, key, value)
     db.session.flush()
     _reindex_event_products(event)
     return event
 
 
-def transition_event(event: Event, action: str, *, actor: User) -> Event:
-    """Move an event along draft -> open -> curation -> published -> live -> closed (or cancel)."""
+def starts_early(event: Event, at: datetime | None = None) -> bool:
+    """Whether starting the event now would be before its planned start."""
+    return event.status in MOVES["start"].sources and (at or utcnow()) < as_utc(event.starts_at)
+
+
+def transition_event(event: Event, action: str, *, actor: User, early: bool = False) -> Event:
+    """Move an event along draft -> open -> curation -> published -> live -> closed (or cancel).
+
+    Status and dates always agree: starting before the planned start needs `early` (the
+    officer confirmed it) and moves the start to now; closing before the planned end moves the
+    end to now. The history row keeps the planned time it replaced, so event prices, the
+    countdown and the listings all read the same "live" or "closed" from the dates.
+    """
     require_officer(actor)
     move = MOVES.get(action)
     if move is None:
@@ -194,10 +210,23 @@ def transition_event(event: Event, action: str, *, actor: User) -> Event:
     if event.status not in move.sources:
         raise Conflict(_l("Acara berstatus %(status)s tidak dapat dipindah dengan tindakan ini.",
                           status=event.status), code="invalid_transition")
+    now, note = utcnow(), None
+    if action == "start" and now < as_utc(event.starts_at):
+        if not early:
+            raise Conflict(_l("Acara ini dijadwalkan mulai nanti. Konfirmasi dulu untuk memulainya "
+                              "lebih awal."), code="early_start")
+        note = f"planned start {as_utc(event.starts_at).isoformat()}"
+        event.starts_at = now
+        if event.application_deadline and as_utc(event.application_deadline) > now:
+            event.application_deadline = now
+    if action == "close" and now < as_utc(event.ends_at):
+        note = f"planned end {as_utc(event.ends_at).isoformat()}"
+        event.ends_at = max(now, as_utc(event.starts_at))
     event.status = move.target
-    event.history.append(EventHistory(status=move.target, action=action, actor_id=actor.id))
+    event.history.append(EventHistory(status=move.target, action=action, actor_id=actor.id,
+                                      note=note))
     db.session.flush()
-    log.info("event moved", extra={"event_id": event.id, "action": action,
+    log.info("event moved", extra={"event_id": event.id, "action": action, "note": note,
                                     "event_status": str(move.target), "actor_id": actor.id})
     _reindex_event_products(event)
     return event
@@ -458,9 +487,16 @@ def registration_of(event: Event, user: User) -> Registration | None:
 
 # --- event prices (an orders.cart.price_offers entry) ---------------------------------------------
 
+def _live_clause(now: datetime):
+    """SQL for `event_phase(...) == "live"`: started (live) and not past its end, or published
+    and between its start and end."""
+    return sa.or_(sa.and_(Event.status == S.LIVE, Event.ends_at >= now),
+                  sa.and_(Event.status == S.PUBLISHED, Event.starts_at <= now, Event.ends_at >= now))
+
+
 def event_prices(product_ids: list[int]) -> dict[int, tuple[int, str]]:
-    """The event prices valid right now for these products: the event is published or live and
-    the current moment is between its start and end."""
+    """The event prices valid right now for these products: those of events that are live
+    (`event_phase`)."""
     if not product_ids:
         return {}
     now = utcnow()
@@ -468,8 +504,7 @@ def event_prices(product_ids: list[int]) -> dict[int, tuple[int, str]]:
         sa.select(EventProduct.product_id, EventProduct.event_price_idr, Event.slug)
         .join(Event, Event.id == EventProduct.event_id)
         .where(EventProduct.product_id.in_(product_ids), EventProduct.event_price_idr.is_not(None),
-               Event.status.in_((S.PUBLISHED, S.LIVE)), Event.starts_at <= now,
-               Event.ends_at >= now)).all()
+               _live_clause(now))).all()
     offers: dict[int, tuple[int, str]] = {}
     for product_id, price, slug in rows:
         if product_id not in offers or price < offers[product_id][0]:
@@ -537,12 +572,38 @@ def stores_to_invite(event: Event, *, actor: User, limit: int = 300) -> list[Sto
         Store.id.in_(with_products), Store.id.not_in(applied)).order_by(Store.name).limit(limit)))
 
 
-def event_prices_valid(event: Event, at: datetime | None = None) -> bool:
-    """Whether the event's prices apply at `at` (now): published or live, between start and end
-    (the same rule as `event_prices`)."""
+def event_phase(event: Event, at: datetime | None = None) -> str:
+    """Where the event stands for buyers at `at` (now), from its status and dates together:
+    "upcoming", "live", "ended" or "cancelled".
+
+    A started event is live until its end, a published one between its start and its end; a
+    closed one, or one past its end, has ended. Prices, the countdown and the listings all
+    read this one answer.
+    """
     at = at or utcnow()
-    return (event.status in (S.PUBLISHED, S.LIVE)
-            and as_utc(event.starts_at) <= at <= as_utc(event.ends_at))
+    if event.status == S.CANCELLED:
+        return "cancelled"
+    if event.status == S.CLOSED or at > as_utc(event.ends_at):
+        return "ended"
+    if event.status == S.LIVE or (event.status == S.PUBLISHED and at >= as_utc(event.starts_at)):
+        return "live"
+    return "upcoming"
+
+
+#: how an event's phase reads as a status badge on the public pages
+PHASE_STATUS = {"live": S.LIVE, "ended": S.CLOSED, "cancelled": S.CANCELLED}
+
+
+def shown_status(event: Event, at: datetime | None = None) -> str:
+    """The status to show in listings: "live" once a published event has begun, "closed"
+    once a live one is past its end; otherwise the stored status."""
+    return PHASE_STATUS.get(event_phase(event, at), event.status)
+
+
+def event_prices_valid(event: Event, at: datetime | None = None) -> bool:
+    """Whether the event's prices apply at `at` (now): while it is live (the same rule as
+    `event_prices`)."""
+    return event_phase(event, at) == "live"
 
 
 def current_events(*, limit: int = 4, at: datetime | None = None) -> list[Event]:

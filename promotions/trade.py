@@ -314,7 +314,7 @@ def cancel_booking(booking: Booking, *, actor: User) -> Booking:
 
 
 def _when(slot: MeetingSlot, event: Event) -> str:
-    from zoneinfo import ZoneInfo
+    """The slot's start in the event's zone, in the pages' one date-time format."""
+    from marketplace.i18n import local_datetime
 
-    local = as_utc(slot.starts_at).astimezone(ZoneInfo(event.timezone))
-    return local.strftime("%d-%m-%Y %H:%M ") + local.tzname()
+    return local_datetime(slot.starts_at, event.timezone)

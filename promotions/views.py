@@ -10,15 +10,10 @@ NotFound and Forbidden become the 404 and 403 pages.
 """
 from __future__ import annotations
 
-from datetime import date
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
 from babel import Locale
-from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -28,6 +23,7 @@ from catalog.access import store_required
 from catalog.home import HomeSection
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import duration, duration_units, local_date, local_datetime, local_time, viewer_zone
 from marketplace.timeutil import as_utc, isoformat, utcnow
 from marketplace.web import acting_user, current_lang, flash_errors, safe_next
 from promotions import bp, services, trade
@@ -56,34 +52,29 @@ INVITE_OPEN = (EventStatus.DRAFT, EventStatus.OPEN, EventStatus.CURATION)
 # --- helpers ----------------------------------------------------------------------------------
 
 def _when(value, zone: str) -> str:
-    """A moment in `zone`, e.g. "Kamis, 10 Des 2026 09.00 WIB"."""
-    local = as_utc(value).astimezone(ZoneInfo(zone))
-    lang = current_lang()
-    return "%s %s %s" % (format_date(local, "EEE, d MMM y", locale=lang),
-                         format_time(local, "short", locale=lang), zone_label(zone))
+    """A moment in `zone` (the event's own), e.g. "10 Des 2026 09.00 WIB" (marketplace.i18n's
+    one date-time format)."""
+    return local_datetime(value, zone)
 
 
 def _clock(value, zone: str) -> str:
     """Just the time of day in `zone`, e.g. "10.30"."""
-    return format_time(as_utc(value).astimezone(ZoneInfo(zone)), "short", locale=current_lang())
-
-
-def _viewer_zone() -> str:
-    tz = get_timezone()
-    return getattr(tz, "key", None) or str(tz)
+    return local_time(value, zone)
 
 
 def _countdown(event) -> dict:
-    """Where the event stands now: upcoming (with days, hours, minutes left), running or ended."""
-    now = utcnow()
-    starts, ends = as_utc(event.starts_at), as_utc(event.ends_at)
-    if now >= ends:
-        return {"state": "ended"}
-    if now >= starts:
-        return {"state": "running"}
-    left = int((starts - now).total_seconds())
-    return {"state": "upcoming", "days": left // 86400, "hours": left % 86400 // 3600,
-            "minutes": left % 3600 // 60}
+    """Where the event stands now (services.event_phase) and, while it is upcoming or live, the
+    moment counted down to (its start, or its end) and the time left as words."""
+    phase = services.event_phase(event)
+    if phase not in ("upcoming", "live"):
+        return {"state": phase}
+    target = as_utc(event.starts_at if phase == "upcoming" else event.ends_at)
+    return {"state": phase, "target": target, "left": duration((target - utcnow()).total_seconds())}
+
+
+def _until(value) -> str:
+    """The time from now until `value`, in words ("7 hari 1 jam")."""
+    return duration((as_utc(value) - utcnow()).total_seconds())
 
 
 @bp.context_processor
@@ -99,14 +90,14 @@ def _promotion_helpers():
 
     def day(value) -> str:
         """A date (or an ISO date string), e.g. "31 Des 2026"."""
-        value = date.fromisoformat(value) if isinstance(value, str) else value
-        return format_date(value, "d MMM y", locale=lang)
+        return local_date(value)
 
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "move_labels": MOVE_LABELS,
             "application_labels": APPLICATION_LABELS, "rfq_labels": RFQ_LABELS,
             "quote_labels": QUOTE_LABELS, "buyer_type_labels": BUYER_TYPE_LABELS,
-            "zone_label": zone_label, "when": _when, "clock": _clock, "iso": isoformat, "viewer_zone": _viewer_zone(),
-            "country_name": country_name, "usd": usd, "day": day}
+            "zone_label": zone_label, "when": _when, "clock": _clock, "iso": isoformat, "viewer_zone": viewer_zone(),
+            "country_name": country_name, "usd": usd, "day": day, "duration": _until,
+            "duration_units": duration_units, "shown_status": services.shown_status}
 
 
 def home_events():

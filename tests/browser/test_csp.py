@@ -92,13 +92,37 @@ def test_event_countdown_ticks(live_server, new_page, db, make_event):
     violations = watch_csp(page)
     response = page.goto(f"{live_server}/acara/{event.slug}")
     # the server's text has no seconds; the script adds them and counts down
-    assert re.search(r'data-seconds="detik">\s*9 hari \d+ jam \d+ menit\s*</time>', response.text())
+    assert re.search(r'data-countdown[^>]*>9 hari \d+ jam</time>', response.text())
     clock = page.locator("time[data-countdown]")
     page.wait_for_function("() => document.querySelector('time[data-countdown]').textContent.includes('detik')")
     assert re.fullmatch(r"9 hari \d+ jam \d+ menit \d+ detik", clock.inner_text().strip())
     before = clock.inner_text()
     page.wait_for_function("(t) => document.querySelector('time[data-countdown]').textContent !== t",
                            arg=before)
+    assert violations == []
+
+
+def test_event_countdown_stops_at_zero_and_switches_its_text(live_server, new_page, db, make_event):
+    # given a published event starting in a few seconds
+    from datetime import timedelta
+
+    from marketplace.timeutil import utcnow
+
+    start = utcnow() + timedelta(seconds=4)
+    event = make_event(status="published", starts_at=start.isoformat(),
+                       ends_at=(start + timedelta(hours=2)).isoformat(), application_deadline="")
+    page = new_page()
+    violations = watch_csp(page)
+    page.goto(f"{live_server}/acara/{event.slug}")
+    assert "Mulai dalam" in page.locator(".countdown").inner_text()
+    # when the start passes, the count stops and the text says the event has started
+    page.wait_for_function("() => !document.querySelector('time[data-countdown]')", timeout=15000)
+    assert page.locator(".countdown").inner_text().strip() == "Acara sudah dimulai."
+    page.wait_for_timeout(1500)
+    assert page.locator(".countdown").inner_text().strip() == "Acara sudah dimulai."
+    # and a reload shows it live, counting down to its end
+    page.reload()
+    assert page.locator(".countdown").inner_text().startswith("Berlangsung, berakhir dalam")
     assert violations == []
 
 

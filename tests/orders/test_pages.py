@@ -117,6 +117,27 @@ def test_guest_adds_to_cart_from_the_product_page_and_sees_tier_prices(client, m
     assert 'aria-label="Keranjang, 1 produk"' in cart
 
 
+def test_the_next_tier_hint_never_asks_for_more_than_the_stock(client, make_product, db):
+    # given a product cheaper from 10 and from 50, with 12 in stock
+    product = make_product(title="Kopi Luwak Liwa", price_idr=60000, stock=12,
+                           wholesale_tiers=[{"min_qty": 10, "unit_price_idr": 55000},
+                                            {"min_qty": 50, "unit_price_idr": 46200}])
+    # when a buyer has 1 in the cart, the 10-piece tier is within the stock: it is suggested
+    add(client, product, 1)
+    cart = text(client.get("/keranjang"))
+    assert "Beli 9 lagi untuk harga Rp55.000/pcs." in cart
+    # when the buyer has 10, the next tier needs 50 but only 12 are in stock: no hint at all
+    client.post("/keranjang/ubah", data={"product_id": product.id, "quantity": 10})
+    cart = text(client.get("/keranjang"))
+    assert "Rp550.000" in cart and "tier-hint" not in cart and "Beli 40 lagi" not in cart
+    # and when the stock drops below the first tier's minimum, nothing is suggested from 1 either
+    client.post("/keranjang/ubah", data={"product_id": product.id, "quantity": 1})
+    db.session.get(Product, product.id).stock = 8
+    db.session.commit()
+    cart = text(client.get("/keranjang"))
+    assert "Kopi Luwak Liwa" in cart and "tier-hint" not in cart
+
+
 def test_adding_below_the_minimum_is_refused_on_the_product_page(client, make_product):
     product = make_product(min_order_qty=5, stock=30)
     response = add(client, product, 2)
@@ -554,3 +575,91 @@ def test_declined_card_shows_kartu_ditolak_and_leaves_nothing(stripe_api, buyer_
     assert count(db, Checkout) == 0 and count(db, Order) == 0
     assert db.session.get(Product, product.id).stock == 4
     assert "Kopi" in text(client.get("/keranjang"))                   # cart kept
+
+
+def test_a_paid_and_shipped_order_of_a_two_store_checkout_shows_its_own_payment(
+        buyer_client, make_product, app, login, db, token_for):
+    # given a bank-transfer checkout from two stores
+    client, buyer = buyer_client()
+    coffee = make_product(price_idr=30000, stock=10, title="Kopi Robusta Tanggamus")
+    pepper = make_product(price_idr=20000, stock=10, title="Lada Hitam Lampung")
+    placed = place_order(client, coffee, pepper)
+    first, second = placed.orders
+    seller = app.test_client()
+    login(seller, first.store.owner)
+    # when the first store confirms its transfer and ships, the second is still unpaid
+    seller.post(f"/pesanan/{first.id}/konfirmasi-transfer")
+    act(seller, first.id, "accept")
+    act(seller, first.id, "ship", courier="JNE", tracking_number="JNE1234567890")
+    assert order_status(db, first.id) == "shipped" and order_status(db, second.id) == "pending_payment"
+    assert db.session.get(Checkout, placed.id).payment_status == "pending"
+    # then the shipped order's header says it is paid, not waiting for payment
+    page = text(client.get(f"/pesanan/{first.id}"))
+    head = page.split('class="panel order-head"', 1)[1].split("</section>", 1)[0]
+    assert '<span class="pay-status pay-paid">lunas</span>' in head
+    # and the checkout's payment is shown apart, as it is: one of two orders paid
+    assert f"Checkout {placed.reference} (semua toko)" in head
+    assert '<span class="pay-status pay-partial">1 dari 2 pesanan lunas</span>' in head
+    assert f'href="/pesanan/{second.id}"' in head
+    # the unpaid order still waits for its own payment
+    head2 = text(client.get(f"/pesanan/{second.id}")).split('class="panel order-head"', 1)[1]
+    assert '<span class="pay-status pay-pending">menunggu pembayaran</span>' in head2.split("Checkout", 1)[0]
+    # the seller sees this order's payment only, not the other store's
+    seller_head = text(seller.get(f"/pesanan/{first.id}")).split('class="panel order-head"', 1)[1]
+    seller_head = seller_head.split("</section>", 1)[0]
+    assert "pay-paid" in seller_head and "semua toko" not in seller_head
+    # the lists show each order's own status
+    mine = text(client.get("/pesanan"))
+    assert re.search(rf'#{first.id}</strong>.*?order-status-shipped', mine, re.S)
+    assert re.search(rf'#{second.id}</strong>.*?order-status-pending_payment', mine, re.S)
+    listing = text(seller.get("/jual/pesanan"))
+    assert re.search(rf'#{first.id}</strong>.*?order-status-shipped', listing, re.S)
+    # and the API tells the order's own payment status beside the checkout's
+    body = app.test_client().get(f"/api/v1/orders/{first.id}", headers=token_for(buyer)).get_json()
+    assert body["payment"]["status"] == "paid" and body["payment"]["checkout_status"] == "pending"
+
+
+def test_the_payment_deadline_and_order_times_say_their_zone(buyer_client, make_product, db):
+    # given a bank-transfer checkout
+    client, _buyer = buyer_client()
+    placed = place_order(client, make_product(price_idr=30000, stock=10))
+    # then the transfer deadline is a date, a time and WIB
+    done = text(client.get(f"/checkout/{placed.id}"))
+    assert re.search(r"Bayar sebelum \d{1,2} \w{3} \d{4} \d\d\.\d\d WIB;", done)
+    # and the order page and the list use the same format, in English too
+    assert re.search(r"\d{1,2} \w{3} \d{4} \d\d\.\d\d WIB", text(client.get(f"/pesanan/{placed.orders[0].id}")))
+    client.post("/bahasa", data={"lang": "en"})
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d WIB", text(client.get("/pesanan")))
+    done = text(client.get(f"/checkout/{placed.id}"))
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d WIB", done)
+
+
+def test_the_postal_code_hint_follows_the_chosen_country(buyer_client, make_product):
+    # given a buyer at checkout
+    client, _buyer = buyer_client()
+    add(client, make_product(price_idr=30000, stock=10), 1)
+    # an Indonesian address gets the Indonesian hint
+    page = text(client.get("/checkout"))
+    assert re.search(r'id="postal_code"[^>]*>\s*<small class="help">Indonesia: 5 digit\.</small>', page)
+    # when the buyer chooses Japan, the page shows the hint for abroad, not the Indonesian one
+    tokyo = {"name": "Yamada Trading", "phone": "+81 3 1234 5678", "line1": "1-2-3 Nihonbashi",
+             "country": "JP", "region": "Tokyo", "city": "Chuo-ku", "postal_code": "103-0027",
+             "payment_method": "bank_transfer", "calculate": "1"}
+    page = text(client.post("/checkout", data=tokyo))
+    assert "Indonesia: 5 digit." not in page.split('id="postal_code"', 1)[1].split("</div>", 1)[0]
+    assert re.search(r'id="postal_code"[^>]*>\s*<small class="help">Kode pos sesuai negara tujuan', page)
+    # the script gets both hints to swap when the country changes
+    assert 'data-hint-id="Indonesia: 5 digit."' in page and 'data-hint-abroad="Kode pos sesuai' in page
+
+
+def test_an_order_row_counts_one_more_product_in_the_singular(buyer_client, make_product):
+    # given an order of two products from one store
+    client, _buyer = buyer_client()
+    coffee = make_product(price_idr=30000, stock=10)
+    pepper = make_product(store=coffee.store, price_idr=20000, stock=10)
+    place_order(client, coffee, pepper)
+    # then the English list says "+1 more product"
+    client.post("/bahasa", data={"lang": "en"})
+    page = text(client.get("/pesanan"))
+    assert "+1 more product " in page or "+1 more product\n" in page
+    assert "+1 more products" not in page

@@ -38,7 +38,8 @@ def make_event(app, ctx, officer):
     def make(status="open", **fields):
         event = create_event(event_data(**fields), actor=officer)
         for action in path[:reached[status]]:
-            transition_event(event, action, actor=officer)
+            # a test event "live" before its dates was started early, as an officer confirms
+            transition_event(event, action, actor=officer, early=True)
         db.session.commit()
         return event
 

@@ -1,5 +1,6 @@
 // Address forms (checkout, accepting a quote): show only the chosen province's regencies, and
-// the free-text region and city instead when the country is not Indonesia. Progressive
+// the free-text region and city instead when the country is not Indonesia (and the postal-code
+// hint for that country). Progressive
 // enhancement: without JavaScript every field shows and the server validates regardless.
 (function () {
   document.querySelectorAll("form[data-address-form]").forEach(function (form) {
@@ -19,6 +20,12 @@
       var abroad = country.value !== "ID";
       form.querySelector("[data-country-group=id]").hidden = abroad;
       form.querySelector("[data-country-group=abroad]").hidden = !abroad;
+      // the postal-code hint follows the country (no Indonesian 5-digit hint for Japan)
+      var postal = form.querySelector("#postal_code"),
+          hint = postal && postal.parentNode.querySelector(".help");
+      if (hint && postal.dataset.hintId) {
+        hint.textContent = abroad ? postal.dataset.hintAbroad : postal.dataset.hintId;
+      }
     }
     province.addEventListener("change", filter);
     country.addEventListener("change", groups);
