@@ -1,0 +1,267 @@
+"""Every page type at 360x800 (a small phone), as the user who sees it: no sideways scrolling,
+and axe-core (npm, WCAG 2.x A/AA and best practices, every impact) finds no violation.
+
+One seeded marketplace serves the whole module (`world`, emptied at the end): the demo seeder's
+stores and products with pictures, the demo accounts (buyer, seller, officer, admin), an event
+with exhibitors and event prices, an event open for applications, a placed order, a cart, an
+RFQ with a quote, a rate, a token. Each browser role logs in once through the login form.
+
+To cover a new page, add a `Page` line to PAGES: its name, the role that opens it, its path
+(formatted with the `world` keys) and a CSS selector that only the right page shows, so a
+redirect to the login page or an error page can never pass for it.
+
+PASAR_SCREENSHOTS=/some/dir keeps a full-page screenshot of each page.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+
+from tests.browser.checkers import AXE_JS, axe_problems, overflow_problems
+from tests.browser.conftest import chromium, require_node_module, serving
+from tests.conftest import clean_database
+
+WIDTH, HEIGHT = 360, 800
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str | None          # None: a guest; else a demo account's role
+    path: str                 # str.format(**world)
+    shows: str                # a CSS selector only the right page has
+    status: int = 200
+
+
+PAGES = [
+    # public
+    Page("home", None, "/", ".product-card, .card"),
+    Page("category", None, "/kategori/{category}", "main h1"),
+    Page("all products", None, "/produk", "main h1"),
+    Page("search with results", None, "/cari?q=kopi", "main a[href^='/produk/']"),
+    Page("search without results", None, "/cari?q=zzqxv", "main h1"),
+    Page("product", None, "/produk/{product}", "main h1"),
+    Page("store", None, "/toko/{store}", "main h1"),
+    Page("events", None, "/acara", "main a[href^='/acara/']"),
+    Page("event", None, "/acara/{event}", "main h1"),
+    Page("login", None, "/masuk", "input[type=password]"),
+    Page("register", None, "/daftar", "input[type=password]"),
+    Page("not found", None, "/halaman-yang-tidak-ada", "main", status=404),
+    # buyer
+    Page("cart", "buyer", "/keranjang", "main a[href='/checkout']"),
+    Page("checkout", "buyer", "/checkout", "main form"),
+    Page("checkout placed", "buyer", "/checkout/{checkout}", "main h1"),
+    Page("order (buyer)", "buyer", "/pesanan/{order}", "main h1"),
+    Page("my orders", "buyer", "/pesanan", "main a[href='/pesanan/{order}']"),
+    Page("rfq list", "buyer", "/rfq", "main a[href='/rfq/{rfq}']"),
+    Page("rfq new", "buyer", "/rfq/baru?product={product}", "main form"),
+    Page("rfq detail", "buyer", "/rfq/{rfq}", "main h1"),
+    Page("notifications", "buyer", "/notifikasi", "main h1"),
+    Page("api tokens", "buyer", "/akun/token", "main form"),
+    Page("store new", "buyer", "/jual/toko/baru", "main form"),
+    # seller
+    Page("seller dashboard", "seller", "/jual", "main h1"),
+    Page("product new", "seller", "/jual/produk/baru", "main form"),
+    Page("product edit", "seller", "/jual/produk/{product}/ubah", "main form"),
+    Page("product import", "seller", "/jual/produk/impor", "main form"),
+    Page("store edit", "seller", "/jual/toko", "main form"),
+    Page("store orders", "seller", "/jual/pesanan", "main a[href='/pesanan/{order}']"),
+    Page("order (seller)", "seller", "/pesanan/{order}", "main h1"),
+    Page("shipping rates", "seller", "/jual/ongkir", "main form"),
+    Page("event applications", "seller", "/jual/acara", "main h1"),
+    Page("event apply", "seller", "/acara/{open_event}/daftar-peserta", "main h1"),
+    # officer
+    Page("manage events", "officer", "/petugas/acara", "main a[href^='/petugas/acara/']"),
+    Page("event new", "officer", "/petugas/acara/baru", "main form"),
+    Page("event edit", "officer", "/petugas/acara/{event}/ubah", "main form"),
+    Page("event applications (officer)", "officer", "/petugas/acara/{open_event}", "main h1"),
+    Page("event curation", "officer", "/petugas/acara/{event}", "main h1"),
+    Page("event report", "officer", "/petugas/acara/{event}/laporan", "main h1"),
+    # admin
+    Page("admin users", "admin", "/admin/pengguna", "main h1"),
+    Page("admin stores", "admin", "/admin/toko", "main h1"),
+    Page("exchange rates", "admin", "/admin/kurs", "main form"),
+]
+
+
+# Pages with violations not fixed yet: page name -> what is wrong. Strict: a listed page that
+# passes fails the run, so a fixed page leaves this list in the same commit as its fix.
+KNOWN: dict[str, str] = {
+    "home": "color-contrast: .badge-export (--warn on #fff4e0, 4.36:1)",
+    "category": "color-contrast: .badge-export; heading-order: card h3 under the h1",
+    "all products": "color-contrast: .badge-export; heading-order: card h3 under the h1",
+    "product": "color-contrast: .badge-export, .btn-wa (white on #1c8d4e, 4.2:1)",
+    "store": "overflow: dl.facts dd (a halal number, 373 px); color-contrast: .badge-export, .btn-wa",
+    "events": "color-contrast: .ev-kind",
+    "event": "overflow: .event-facts dd span.nowrap (383 px); color-contrast: .ev-kind, "
+             ".badge-featured; landmark-unique: two unnamed role=search forms",
+    "cart": "link-name: .cart-thumb (a link whose only content is an alt=\"\" picture)",
+    "checkout placed": "color-contrast: .order-status-pending_payment",
+    "order (buyer)": "color-contrast: .order-status-pending_payment",
+    "my orders": "color-contrast: .order-status-pending_payment",
+    "api tokens": "empty-table-header: the actions column",
+    "store orders": "color-contrast: .order-status-pending_payment",
+    "order (seller)": "color-contrast: .order-status-pending_payment",
+    "event applications": "color-contrast: .app-status-pending",
+    "event apply": "color-contrast: .app-status-pending",
+    "manage events": "color-contrast: .ev-kind",
+    "event applications (officer)": "color-contrast: .ev-kind, .app-status-pending",
+    "event curation": "color-contrast: .ev-kind",
+}
+
+
+def page_params(pages: list[Page], known: dict[str, str]) -> list:
+    """One pytest param per page, a strict xfail for the pages in `known`."""
+    assert set(known) <= {p.name for p in pages}, set(known) - {p.name for p in pages}
+    return [pytest.param(p, id=p.name, marks=[pytest.mark.xfail(strict=True, reason=known[p.name])]
+                         if p.name in known else []) for p in pages]
+
+
+def seed_world() -> dict:
+    """The marketplace every page is looked at in; adds and commits. Returns the path keys."""
+    import sqlalchemy as sa
+
+    from catalog import demo
+    from catalog.addresses import clean_address
+    from catalog.models import Category, Product, Store
+    from catalog.services import store_of
+    from marketplace.accounts.services import create_token, find_user_by_email
+    from marketplace.extensions import db
+    from marketplace.money.rates import set_rate, today_wib
+    from orders.cart import UserBag
+    from orders.checkout import place_checkout
+    from promotions import services, trade
+    from tests.orders.conftest import JAKARTA
+    from tests.promotions.conftest import event_data
+
+    demo.seed_demo(stores=4, products=24)
+    db.session.commit()
+    users = {role: find_user_by_email(email) for email, role in demo.ACCOUNTS}
+    seller, buyer, officer = users["seller"], users["buyer"], users["officer"]
+    store = store_of(seller)
+    other = db.session.scalars(sa.select(Store).where(Store.id != store.id).order_by(Store.id)).first()
+    mine = db.session.scalars(sa.select(Product).where(Product.store_id == store.id)
+                              .order_by(Product.id)).all()
+    theirs = db.session.scalars(sa.select(Product).where(Product.store_id == other.id)
+                                .order_by(Product.id)).all()
+
+    event = services.create_event(event_data(), actor=officer)
+    for action in ("open", "curate"):
+        services.transition_event(event, action, actor=officer)
+    services.invite(event, store, product_ids=[p.id for p in mine[:3]], actor=officer)
+    services.invite(event, other, product_ids=[p.id for p in theirs[:2]], actor=officer)
+    services.curate(event, [{"product_id": mine[0].id, "event_price_idr": mine[0].price_idr * 9 // 10,
+                             "featured": True}], actor=officer)
+    services.transition_event(event, "publish", actor=officer)
+    opened = services.create_event(event_data(title="Pameran Kopi dan Rempah Nusantara",
+                                              title_en="Nusantara Coffee and Spice Fair",
+                                              kind="national_expo"), actor=officer)
+    services.transition_event(opened, "open", actor=officer)
+    services.apply(opened, store, product_ids=[mine[1].id], pitch="Kopi robusta petik merah.",
+                   actor=seller)
+    services.apply(opened, other, product_ids=[theirs[0].id], pitch="Produk unggulan kami.",
+                   actor=other.owner)
+
+    services.register(event, buyer, {"buyer_type": "export", "company": "Yamada Trading", "country": "JP"})
+    rfq = trade.create_rfq(buyer, {"product_id": mine[0].id, "quantity": 200, "destination_country": "JP",
+                                   "incoterm": "FOB", "event": event.slug,
+                                   "needed_by": (date.today() + timedelta(days=60)).isoformat()})
+    trade.make_quote(rfq, {"unit_price_idr": mine[0].price_idr, "min_qty": 100, "lead_time_days": 21,
+                           "valid_until": (date.today() + timedelta(days=14)).isoformat()}, actor=seller)
+    checkout = place_checkout(buyer, {mine[2].id: 2}, clean_address(JAKARTA),
+                              payment_method="bank_transfer")
+    UserBag(buyer).put(mine[3].id, 2)
+    UserBag(buyer).put(theirs[1].id, 1)
+    set_rate("USD", 16250, today_wib(), actor=users["admin"])
+    create_token(buyer, "Aplikasi kasir")
+    db.session.commit()
+    category = db.session.get(Category, mine[0].category_id)
+    top = db.session.get(Category, category.parent_id) if category.parent_id else category
+    return {"category": top.slug, "product": mine[0].id, "store": store.slug, "event": event.slug,
+            "open_event": opened.slug, "checkout": checkout.id, "order": checkout.orders[0].id,
+            "rfq": rfq.id, "emails": {role: user.email for role, user in users.items()}}
+
+
+@pytest.fixture(autouse=True)
+def _clean_db():
+    """Overrides tests/conftest.py's per-test emptying: this module's pages share `world`."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    from marketplace.extensions import db
+    from search.engine import configured_backends, forget_backends
+
+    clean_database(app)
+    forget_backends(app)
+    with app.app_context():
+        for backend in configured_backends():
+            backend.clear()
+        data = seed_world()
+        db.session.remove()
+    yield data
+    clean_database(app)
+
+
+@pytest.fixture(scope="module")
+def site(app, world):
+    with serving(app) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def as_role(site, world):
+    """as_role(role) -> a 360x800 page logged in as that demo account (None: a guest)."""
+    from catalog.demo import PASSWORD
+
+    with chromium() as browser:
+        pages = {}
+
+        def get(role):
+            if role not in pages:
+                context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT},
+                                              locale="id-ID")
+                context.set_default_timeout(15_000)
+                page = context.new_page()
+                if role is not None:
+                    page.goto(f"{site}/masuk")
+                    page.locator("input[name=email]").fill(world["emails"][role])
+                    page.locator("input[name=password]").fill(PASSWORD)
+                    page.locator("main form button[type=submit]").click()
+                    page.wait_for_url(lambda url: "/masuk" not in url)
+                pages[role] = page
+            return pages[role]
+
+        yield get
+        for page in pages.values():
+            page.context.close()
+
+
+def open_page(as_role, site, world, spec: Page):
+    page = as_role(spec.role)
+    path = spec.path.format(**world)
+    response = page.goto(site + path, wait_until="load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    assert response is not None and response.status == spec.status, (
+        f"{path} as {spec.role or 'guest'}: HTTP {response and response.status}, landed on {page.url}")
+    assert page.locator(spec.shows.format(**world)).count() > 0, (
+        f"{path} as {spec.role or 'guest'} shows no {spec.shows!r}: landed on {page.url}")
+    folder = os.environ.get("PASAR_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{spec.name.replace(' ', '_')}.png"), full_page=True)
+    return page
+
+
+@pytest.mark.parametrize("spec", page_params(PAGES, KNOWN))
+def test_page_fits_a_phone_and_passes_axe(as_role, site, world, spec):
+    require_node_module(AXE_JS)
+    # given the seeded marketplace, when the page's user opens it on a 360 px wide phone
+    page = open_page(as_role, site, world, spec)
+    # then nothing sticks out sideways, and axe-core finds no violation of any impact
+    problems = overflow_problems(page, WIDTH) + axe_problems(page)
+    assert not problems, f"{spec.name} ({page.url}):\n" + "\n".join(problems)
