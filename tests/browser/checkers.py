@@ -121,10 +121,25 @@ def lighthouse(url: str, categories: list[str], *, timeout: int = 120) -> dict:
         for ref in category["auditRefs"]:
             audit = audits[ref["id"]]
             if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
-                failing.append((ref["id"], audit["title"], round(audit["score"] * 100)))
+                title = audit["title"] + _what(audit)
+                failing.append((ref["id"], title, round(audit["score"] * 100)))
         score = category["score"]
         results[name] = {"score": None if score is None else round(score * 100), "failing": failing}
     return results
+
+
+def _what(audit: dict) -> str:
+    """The first items of a failing audit (a console error, a node, a URL), to say where."""
+    items = (audit.get("details") or {}).get("items") or []
+    said = []
+    for item in items[:3]:
+        if not isinstance(item, dict):
+            continue
+        node = item.get("node") if isinstance(item.get("node"), dict) else {}
+        text = item.get("description") or node.get("selector") or item.get("url") or item.get("source")
+        if isinstance(text, str) and text:
+            said.append(text[:120])
+    return f" [{'; '.join(said)}]" if said else ""
 
 
 def lighthouse_problems(results: dict, minimum: int) -> list[str]:
