@@ -4,6 +4,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+# bench/lighthouse.py runs Lighthouse (npm) on Debian's Chromium.
+scripts/browser.sh >&2
+scripts/node.sh
 eval "$(PG_DB=pasar_bench scripts/postgres.sh)"
 export DATABASE_URL
 # The card path (bench/card_checkout.py) pays through the local Stripe API.

@@ -8,6 +8,8 @@ cd "$ROOT"
 .venv/bin/ruff check .
 scripts/i18n.sh compile
 scripts/browser.sh >&2
+# axe-core and Lighthouse for tests/browser (npm ci, skipped when node_modules is current).
+scripts/node.sh
 # Stripe test data lives in memory only and starts empty; tests empty it again as they need.
 eval "$(PG_FAST=1 PG_DB=pasar_test STRIPE_PERSIST=0 STRIPE_PORT=${STRIPE_PORT:-8421} scripts/services.sh)"
 export TEST_DATABASE_URL="$DATABASE_URL"

@@ -116,6 +116,11 @@ def _clean_db(request, app):
     yield
     if "app" not in request.fixturenames:
         return
+    clean_database(app)
+
+
+def clean_database(app) -> None:
+    """Empty every table but the reference data, and reset the rate limits."""
     from marketplace.extensions import db, limiter
 
     with app.app_context():
