@@ -22,12 +22,10 @@ LANDING_PAGES = [
     ("product", "/produk/{product}"),
     ("event", "/acara/{event}"),
 ]
-# Pages below the minimum for a reason another part of issue 11 is fixing: name -> reason.
-# Strict, and for a failed assertion only: a listed page that reaches the minimum fails the run
-# (so it leaves this list), and so does one that could not be checked (Lighthouse missing in CI).
-_NO_DESCRIPTION = ("seo 91: meta-description, no <meta name=description> yet (the <head> SEO tags "
-                   "part of issue 11 adds it)")
-KNOWN: dict[str, str] = {name: _NO_DESCRIPTION for name, _path in LANDING_PAGES}
+# Pages below the minimum for a known reason being fixed elsewhere: name -> reason. Strict, and
+# for a failed assertion only: a listed page that reaches the minimum fails the run (so it leaves
+# this list), and so does one that could not be checked (Lighthouse missing in CI). Empty now.
+KNOWN: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
