@@ -253,7 +253,8 @@ def _attach_photos(product: Product, prepared: list, refused: tuple | None) -> t
 def _kept_photos(store: Store) -> tuple[list[pending_photos.PendingPhoto], list[str]]:
     """The pending photos the form sends back (still ticked), and a message when some of them
     can no longer be used (expired or already used)."""
-    tokens = list(dict.fromkeys(request.form.getlist("pending_photos")))
+    limit = current_app.config["MAX_IMAGES_PER_PRODUCT"]
+    tokens = list(dict.fromkeys(request.form.getlist("pending_photos")))[:limit]
     kept = [p for p in (pending_photos.find(store.id, t) for t in tokens) if p is not None]
     if len(kept) < len(tokens):
         return kept, [_("Foto yang dipilih sebelumnya sudah kedaluwarsa. Pilih fotonya lagi.")]
@@ -282,9 +283,9 @@ def product_new(store: Store):
     form = ProductForm()
     form.for_new_product()
     form.set_category_choices(services.category_tree(), current_lang())
-    kept: list[pending_photos.PendingPhoto] = []
+    # kept photos survive even a refused CSRF token (a form left open too long)
+    kept, photo_errors = _kept_photos(store) if request.method == "POST" else ([], [])
     if form.validate_on_submit():
-        kept, photo_errors = _kept_photos(store)
         room = current_app.config["MAX_IMAGES_PER_PRODUCT"] - len(kept)
         prepared, refused = _check_new_photos(form.uploaded_images(), room)
         photo_errors += refused
