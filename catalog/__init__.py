@@ -6,7 +6,7 @@ bp = Blueprint("catalog", __name__, template_folder="templates")
 
 
 def init_app(app):
-    """Register the catalog's models, pages, API, commands, GET /me field and header links."""
+    """Register the catalog's models, pages, API, commands, jobs, GET /me field and header links."""
     from catalog import api, cli, csv_views, images, models, seo, views  # noqa: F401  (models and routes register on import)
     from marketplace.accounts.api import me_fields
     from marketplace.navigation import NavLink, bottom_nav, nav_links
@@ -14,6 +14,7 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     cli.init_app(app)
+    _register_jobs(app)
     me_fields.register(app, api.me_store)
     app.add_template_global(images.image_url)  # product pictures on every domain's pages
     seo.init_app(app)  # JSON-LD and descriptions of products and stores; sitemap sections
@@ -35,3 +36,12 @@ def init_app(app):
                                                  "catalog.store_edit")))
     bottom_nav.register(app, NavLink("catalog.product_new", _l("Produk baru"), audience="seller",
                                      order=20, icon="plus"))
+
+
+def _register_jobs(app) -> None:
+    from catalog import pending_photos
+    from marketplace.jobs import Job, crontab, jobs
+
+    jobs.register(app, Job("catalog.purge_pending_photos", pending_photos.purge_expired,
+                           schedule=crontab(minute="17"), every="hourly",
+                           doc="remove photos kept for a failed new-product form, once expired"))

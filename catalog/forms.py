@@ -63,9 +63,27 @@ class StoreForm(FlaskForm):
             "whatsapp", "halal_cert", "cooperative", "export_ready")}
 
 
-PRODUCT_STATUS_CHOICES = [
-    SelectChoice(ProductStatus.DRAFT.value, _l("Draft (belum tampil)")),
+class MarkedRequired:
+    """Marks a field the service requires: WTForms then renders the `required` attribute and
+    `partials/form_field.html` a visible * in the label. It checks nothing itself (the rules
+    live in the services); the forms keep `novalidate`, so the messages a seller sees are the
+    service's, in their language, with the page's error summary."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+REQUIRED = [MarkedRequired()]
+
+#: A new product is published unless the seller chooses draft: they add a product to sell it.
+#: (The API's default stays draft, as its contract says.)
+NEW_PRODUCT_STATUS_CHOICES = [
     SelectChoice(ProductStatus.ACTIVE.value, _l("Aktif (tampil di toko)")),
+    SelectChoice(ProductStatus.DRAFT.value, _l("Draft (belum tampil)")),
+]
+PRODUCT_STATUS_CHOICES = NEW_PRODUCT_STATUS_CHOICES + [
     SelectChoice(ProductStatus.ARCHIVED.value, _l("Diarsipkan")),
 ]
 
@@ -73,17 +91,19 @@ PRODUCT_STATUS_CHOICES = [
 class ProductForm(FlaskForm):
     """Add or edit a product. `wholesale_tiers` is the compact text "10:23000; 50:21000"."""
 
-    title = StringField(_l("Nama produk"), render_kw={"maxlength": 160})
+    title = StringField(_l("Nama produk"), REQUIRED, render_kw={"maxlength": 160})
     title_en = StringField(_l("Nama produk dalam bahasa Inggris (opsional)"), render_kw={"maxlength": 160})
-    description = TextAreaField(_l("Deskripsi"))
+    description = TextAreaField(_l("Deskripsi"), REQUIRED)
     description_en = TextAreaField(_l("Deskripsi dalam bahasa Inggris (opsional)"))
-    category = _select(_l("Kategori"))
-    price_idr = StringField(_l("Harga satuan (Rp)"), render_kw=NUMERIC)
+    category = _select(_l("Kategori"), validators=REQUIRED)
+    price_idr = StringField(_l("Harga satuan (Rp)"), REQUIRED, render_kw=NUMERIC)
     wholesale_tiers = StringField(_l("Harga grosir (opsional)"),
                                   render_kw={"placeholder": "10:23000; 50:21000"})
     min_order_qty = StringField(_l("Minimal pembelian (pcs)"), default="1", render_kw=NUMERIC)
-    stock = StringField(_l("Stok"), render_kw=NUMERIC)
-    weight_g = StringField(_l("Berat (gram)"), render_kw=NUMERIC)
+    stock = StringField(_l("Stok"), REQUIRED, render_kw=NUMERIC)
+    weight_g = StringField(_l("Berat (gram)"), REQUIRED, render_kw=NUMERIC)
+    # Optional here (the page proposes one from the title, see `services.propose_sku`); the
+    # API and the CSV import still require it.
     sku = StringField(_l("SKU (kode produk Anda)"), render_kw={"maxlength": 64})
     halal = BooleanField(_l("Halal"))
     export_ready = BooleanField(_l("Siap ekspor"))
@@ -114,6 +134,10 @@ class ProductForm(FlaskForm):
     def uploaded_images(self) -> list:
         """The files chosen in the photo input (an empty input sends one nameless part)."""
         return [f for f in (self.images.data or []) if getattr(f, "filename", "")]
+
+    def for_new_product(self) -> None:
+        """A new product: published or draft (archiving is for later)."""
+        self.status.choices = NEW_PRODUCT_STATUS_CHOICES
 
 
 def product_form_data(product: Product) -> dict:

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from flask import current_app, url_for
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -118,7 +119,8 @@ def prepare_image(data: bytes) -> PreparedImage:
         raise ValidationError(fields={"image": _l("Pilih berkas foto.")})
     if len(data) > max_bytes:
         raise ValidationError(fields={"image": _l(
-            "Foto terlalu besar (maks. %(mb)s MB).", mb=round(max_bytes / 1024 / 1024, 1))})
+            "Foto terlalu besar (maks. %(mb)s MB).",
+            mb=format_decimal(round(max_bytes / 1024 / 1024, 1)))})
     too_large = ValidationError(fields={"image": _l(
         "Resolusi foto terlalu besar (maks. %(mp)s megapiksel).", mp=MAX_PIXELS // 1_000_000)})
     try:

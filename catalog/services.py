@@ -5,6 +5,8 @@ caller's request or command commits. Input is a plain dict (from a form, JSON or
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 
 import sqlalchemy as sa
@@ -252,6 +254,39 @@ def _apply(product: Product, clean: dict) -> None:
         for qty, unit in wanted.items():
             product.tiers.append(WholesaleTier(min_qty=qty, unit_price_idr=unit))
         product.tiers.sort(key=lambda t: t.min_qty)
+
+
+#: The longest title part of a proposed SKU, so that a counter suffix still fits in 64.
+_SKU_BASE_LEN = 24
+
+
+def propose_sku(store: Store, title: str, *, exclude: Product | None = None) -> str:
+    """An SKU for a product whose seller left it empty (the web form; the API and CSV still
+    require one): the first words of the title in capitals, `KERIPIK-PISANG-COKELAT`, with
+    `-2`, `-3`... when the store already uses it (`exclude`, the product being edited, aside).
+
+    Family sellers coming from Tokopedia or Shopee, where an SKU is optional, mostly have none;
+    a readable one made for them keeps the store's CSV export and re-import working.
+    """
+    ascii_title = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Z0-9]+", ascii_title.upper())
+    base = ""
+    for word in words:
+        candidate = f"{base}-{word}" if base else word
+        if len(candidate) > _SKU_BASE_LEN:
+            break
+        base = candidate
+    base = base or (words[0][:_SKU_BASE_LEN] if words else "PRODUK")
+    # the base is only [A-Z0-9-], so it holds no LIKE wildcards
+    stmt = sa.select(Product.sku).where(Product.store_id == store.id, Product.sku.like(f"{base}%"))
+    if exclude is not None:
+        stmt = stmt.where(Product.id != exclude.id)
+    taken = set(db.session.scalars(stmt))
+    sku, n = base, 1
+    while sku in taken:
+        n += 1
+        sku = f"{base}-{n}"
+    return sku
 
 
 def create_product(store: Store, data: dict, *, actor: User) -> Product:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import login_required
 
-from catalog import bp, images, services
+from catalog import bp, images, pending_photos, services
 from catalog import home as home_page
 from catalog.access import store_required
 from catalog.forms import ImageUploadForm, ProductForm, StoreForm, VerifyStoreForm, product_form_data
@@ -183,10 +183,19 @@ def seller_dashboard(store: Store):
                            page=paginate(stmt, SELLER_PER_PAGE))
 
 
-def _save_product(form: ProductForm, *, store: Store, product: Product | None) -> Product | None:
-    """Create or update from the form; on failure roll back, mark the fields and return None."""
+def _save_product(form: ProductForm, *, store: Store, product: Product | None,
+                  keep: bool = True) -> Product | None:
+    """Create or update from the form; on failure roll back, mark the fields and return None.
+
+    An empty SKU gets one proposed from the title (`services.propose_sku`). With `keep=False`
+    (another part of the form failed) the service still checks every field, so the seller sees
+    all the problems at once, but nothing it did is kept.
+    """
     me = acting_user()
     data, tier_error = form.service_data()
+    if not (data.get("sku") or "").strip():
+        # (without a title too, so an empty SKU is never one of the form's errors)
+        data["sku"] = services.propose_sku(store, data.get("title") or "", exclude=product)
     saved = None
     with service_call(form):
         if product is None:
@@ -194,11 +203,33 @@ def _save_product(form: ProductForm, *, store: Store, product: Product | None) -
         else:
             saved = services.update_product(product, data, actor=me)
     if tier_error is not None:
-        # The tiers never reached the service, so nothing may be kept even if the rest was fine.
-        db.session.rollback()
         form.wholesale_tiers.errors = [tier_error.message]
+    if tier_error is not None or not keep:
+        # The tiers never reached the service (or the photos failed): nothing may be kept,
+        # even if the rest was fine.
+        db.session.rollback()
         return None
     return saved
+
+
+def _check_new_photos(uploads: list, room: int) -> tuple[list, list[str]]:
+    """Do the picture work of `uploads` before the request writes anything.
+
+    Returns the (file name, PreparedImage) pairs of the files that are pictures within the
+    limits, at most `room` of them, and a message for each refused file.
+    """
+    prepared, refused = [], []
+    for upload in uploads:
+        if len(prepared) >= room:
+            limit = current_app.config["MAX_IMAGES_PER_PRODUCT"]
+            refused.append(_("%(file)s: paling banyak %(n)d foto per produk.",
+                             file=upload.filename, n=limit))
+            continue
+        try:
+            prepared.append((upload.filename, images.prepare_image(upload.read())))
+        except DomainError as exc:
+            refused.append(_("%(file)s: %(reason)s", file=upload.filename, reason=_image_error(exc)))
+    return prepared, refused
 
 
 def _prepare_photos(uploads: list) -> tuple[list, tuple | None]:
@@ -233,28 +264,80 @@ def _attach_photos(product: Product, prepared: list, refused: tuple | None) -> t
     return added, refused
 
 
+def _kept_photos(store: Store) -> tuple[list[pending_photos.PendingPhoto], list[str]]:
+    """The pending photos the form sends back (still ticked), and a message when some of them
+    can no longer be used (expired or already used)."""
+    limit = current_app.config["MAX_IMAGES_PER_PRODUCT"]
+    tokens = list(dict.fromkeys(request.form.getlist("pending_photos")))[:limit]
+    kept = [p for p in (pending_photos.find(store.id, t) for t in tokens) if p is not None]
+    if len(kept) < len(tokens):
+        return kept, [_("Foto yang dipilih sebelumnya sudah kedaluwarsa. Pilih fotonya lagi.")]
+    return kept, []
+
+
+@bp.teardown_request
+def _discard_attached_pending_photos(exc) -> None:
+    # After the request's commit (an exception here means it did not happen): the pending
+    # files of photos now attached to a product are no longer needed.
+    used = g.pop("attached_pending_photos", None)
+    if used and exc is None:
+        pending_photos.discard(used)
+
+
 @bp.route("/jual/produk/baru", methods=["GET", "POST"])
 @store_required
 def product_new(store: Store):
     """Add a product, with its photos chosen in the same form.
 
-    A refused photo does not lose the product: the product and the photos before the refused
-    one are kept and the seller lands on the product's edit page to fix the photos.
+    Nothing is half-written: when any field or any photo is refused, no product is saved, every
+    problem is shown (a summary at the top, each message at its field), and the photos that
+    passed the checks are kept as pending photos (`catalog.pending_photos`), shown with a
+    preview and attached by the next valid submit.
     """
     form = ProductForm()
+    form.for_new_product()
     form.set_category_choices(services.category_tree(), current_lang())
+    # kept photos survive even a refused CSRF token (a form left open too long)
+    kept, photo_errors = _kept_photos(store) if request.method == "POST" else ([], [])
     if form.validate_on_submit():
-        prepared, refused = _prepare_photos(form.uploaded_images())
-        product = _save_product(form, store=store, product=None)
+        room = current_app.config["MAX_IMAGES_PER_PRODUCT"] - len(kept)
+        prepared, refused = _check_new_photos(form.uploaded_images(), room)
+        photo_errors += refused
+        product = _save_product(form, store=store, product=None, keep=not photo_errors)
         if product is not None:
-            _added, refused = _attach_photos(product, prepared, refused)
-            if refused is not None:
+            chosen = [(p.filename, pending_photos.load(p)) for p in kept] + prepared
+            _added, refused_one = _attach_photos(product, chosen, None)
+            g.attached_pending_photos = kept
+            if refused_one is not None:  # only if the limit changed meanwhile
                 flash(_("Produk tersimpan, tetapi foto %(file)s ditolak: %(reason)s",
-                        file=refused[0], reason=refused[1]), "error")
+                        file=refused_one[0], reason=refused_one[1]), "error")
                 return redirect(url_for("catalog.product_edit", product_id=product.id))
-            flash(_("Produk %(title)s tersimpan.", title=product.title), "success")
+            flash(_("Produk %(title)s tersimpan (SKU %(sku)s).", title=product.title, sku=product.sku),
+                  "success")
             return redirect(url_for("catalog.seller_dashboard"))
-    return render_template("catalog/product_form.html", form=form, product=None)
+        form.images.errors = list(form.images.errors) + photo_errors
+        kept += [pending_photos.keep(store.id, name, picture) for name, picture in prepared]
+    return render_template("catalog/product_form.html", form=form, product=None, pending=kept,
+                           photo_limits=_photo_limits())
+
+
+def _photo_limits() -> dict:
+    """What the photo input's script needs to shrink a photo before upload."""
+    max_bytes = current_app.config["MAX_IMAGE_BYTES"]
+    return {"max_bytes": max_bytes, "max_mb": format_decimal(round(max_bytes / 1024 / 1024, 1)),
+            "max_side": images.MAX_SIDE, "max_files": current_app.config["MAX_IMAGES_PER_PRODUCT"]}
+
+
+@bp.get("/jual/produk/foto-sementara/<token>")
+@store_required
+def pending_photo(store: Store, token: str):
+    """The thumbnail of one of the seller's pending photos (private: their own store's only)."""
+    photo = pending_photos.find(store.id, token)
+    if photo is None:
+        abort(404)
+    response = send_file(photo.thumb_path, mimetype="image/webp", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/jual/produk/<int:product_id>/ubah", methods=["GET", "POST"])
