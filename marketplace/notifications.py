@@ -7,11 +7,13 @@ The rows are also the outbox the mailer reads (`emailed_at` once sent).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, render_template
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
@@ -59,6 +61,20 @@ def all_messages() -> dict:
     return merged
 
 
+@dataclass(frozen=True)
+class Plural:
+    """A notification text whose wording follows a count: `count` names the parameter that
+    chooses the form ("dalam 1 hari" / "in 1 day", "in 2 days"). Extracted as a plural entry
+    (`-k Plural:1,2` in scripts/i18n.sh)."""
+
+    singular: str
+    plural: str
+    count: str
+
+    def format(self, params: dict) -> str:
+        return get_translations().ngettext(self.singular, self.plural, int(params[self.count])) % params
+
+
 def render(notification: Notification) -> str:
     """The notification's text in the current language, its parameters filled in."""
     template = all_messages().get(notification.kind)
@@ -66,6 +82,8 @@ def render(notification: Notification) -> str:
         return notification.kind
     params = dict(notification.params or {})
     try:
+        if isinstance(template, Plural):
+            return template.format(params)
         return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(template)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from marketplace import notifications
-from marketplace.notifications import Notification
+from marketplace.notifications import Notification, Plural
 from orders.models import Order
 
 ORDER_MESSAGES = {
@@ -20,8 +20,11 @@ ORDER_MESSAGES = {
     "order_shipped": _l("Pesanan #%(order)s dikirim dengan %(courier)s, resi %(tracking)s."),
     "order_delivered": _l("Pesanan #%(order)s sudah sampai. Konfirmasi bila sudah diterima."),
     "order_completed": _l("Pembeli mengonfirmasi pesanan #%(order)s sudah diterima."),
-    "order_auto_complete_soon": _l("Pesanan #%(order)s akan selesai otomatis dalam %(days)s hari. "
-                                   "Belum menerima barangnya? Hubungi penjual sekarang."),
+    "order_auto_complete_soon": Plural(
+        "Pesanan #%(order)s akan selesai otomatis dalam %(days)s hari. Belum menerima barangnya? "
+        "Hubungi penjual sekarang.",
+        "Pesanan #%(order)s akan selesai otomatis dalam %(days)s hari. Belum menerima barangnya? "
+        "Hubungi penjual sekarang.", "days"),
     "order_auto_completed": _l("Pesanan #%(order)s selesai otomatis karena tidak dikonfirmasi pembeli."),
     "order_cancelled": _l("Pesanan #%(order)s dibatalkan. %(reason)s"),
     "order_expired": _l("Pesanan #%(order)s kedaluwarsa karena belum dibayar; stok dikembalikan."),

@@ -12,7 +12,7 @@ TRANSLATIONS=marketplace/translations
 case "${1:-compile}" in
   extract)
     mkdir -p build
-    "$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+    "$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext -k Plural:1,2 --no-location --sort-output \
       -o build/messages.pot $DIRS ;;
   update)
     "$0" extract

@@ -375,11 +375,12 @@ def test_ten_thousand_rows_are_all_imported(app, db, store, monkeypatch):
 
 # --- the seller's pages -----------------------------------------------------------------------
 
-def upload(client, data: bytes, *, valid_only=False, name="produk.csv"):
+def upload(client, data: bytes, *, valid_only=False, name="produk.csv", lang=None):
     form = {"file": (io.BytesIO(data), name)}
     if valid_only:
         form["valid_only"] = "y"
-    return client.post("/jual/produk/impor", data=form, content_type="multipart/form-data")
+    return client.post("/jual/produk/impor" + (f"?lang={lang}" if lang else ""), data=form,
+                       content_type="multipart/form-data")
 
 
 def test_import_page_needs_a_login(client):
@@ -412,6 +413,10 @@ def test_upload_with_a_bad_row_shows_the_report_and_saves_nothing(client, login,
     assert "<td class=\"nowrap\">3</td>" in html and "<code>price_idr</code>" in html
     assert "Harus bilangan bulat." in html and "P-2" in html
     assert products_of(db, store) == {}
+    # and importing the valid rows only, in English, counts the refused row in the singular
+    english = upload(client, csv_bytes([row("P-1"), row("P-2", price_idr="x")]), valid_only=True,
+                     lang="en")
+    assert "1 row was rejected and not saved:" in english.get_data(as_text=True)
 
 
 def test_upload_valid_rows_only_saves_the_good_rows(client, login, db, store):

@@ -84,6 +84,7 @@ def extracted(tmp_path_factory):
     with contextlib.redirect_stderr(stderr):
         CommandLineInterface().run([
             "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+            "-k", "Plural:1,2",
             "--no-location", "--sort-output", "-o", str(out),
             *(str(ROOT / name) for name in _source_dirs()),
         ])

@@ -118,7 +118,7 @@ def test_every_notification_kind_renders_escaped_on_the_page_and_in_mail(
     from flask_babel import force_locale
 
     from marketplace.mailer import compose
-    from marketplace.notifications import Notification
+    from marketplace.notifications import Notification, Plural
 
     kinds = _notification_kinds()
     assert {"order_placed", "quote_received", "application_rejected"} <= set(kinds)
@@ -126,7 +126,10 @@ def test_every_notification_kind_renders_escaped_on_the_page_and_in_mail(
         reader = make_user(name=HOSTILE)
         reader.locale = lang
         for kind, template in kinds.items():
-            params = {name: HOSTILE for name, _kind in PLACEHOLDER.findall(template._args[0])}
+            text = template.singular if isinstance(template, Plural) else template._args[0]
+            params = {name: HOSTILE for name, _kind in PLACEHOLDER.findall(text)}
+            if isinstance(template, Plural):
+                params[template.count] = 3
             db.session.add(Notification(user_id=reader.id, kind=kind, params=params, url="/pesanan"))
         db.session.commit()
         client = app.test_client()

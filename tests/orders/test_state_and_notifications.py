@@ -164,3 +164,24 @@ def test_delivered_orders_complete_by_themselves_and_the_buyer_is_told_first(
     assert sorted(done) == sorted([buyer.id, product.store.owner_id])
     page = client.get("/notifikasi").get_data(as_text=True)
     assert f"Pesanan #{soon} akan selesai otomatis dalam 2 hari." in page
+
+
+def test_the_auto_complete_notice_counts_its_days_in_both_languages(app):
+    """The notice's wording follows its count: "in 1 day", "in 2 days" (a Plural message)."""
+    from flask_babel import force_locale
+
+    from marketplace.notifications import render
+
+    # given notices of one and of two days
+    one = Notification(user_id=1, kind="order_auto_complete_soon", params={"order": 7, "days": 1})
+    two = Notification(user_id=1, kind="order_auto_complete_soon", params={"order": 7, "days": 2})
+    with app.test_request_context("/"):
+        # when they are read in English and in Indonesian
+        with force_locale("en"):
+            english = render(one), render(two)
+        with force_locale("id"):
+            indonesian = render(one)
+    # then each has its own form
+    assert english[0].startswith("Order #7 will be completed automatically in 1 day.")
+    assert english[1].startswith("Order #7 will be completed automatically in 2 days.")
+    assert indonesian.startswith("Pesanan #7 akan selesai otomatis dalam 1 hari.")

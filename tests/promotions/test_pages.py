@@ -356,6 +356,9 @@ def test_rfq_quote_and_accept_make_an_order_and_the_report_counts_it(
                      r'<rect class="bar" width="100.0" height="1"/></svg></span>'
                      r'<span class="bar-value">1</span>', report)
     assert "1 pesanan menunggu pembayaran" in report
+    # and in English its counts read in the singular ("1 order awaiting payment")
+    english = text(client.get(f"/petugas/acara/{event.slug}/laporan?lang=en"))
+    assert "1 order awaiting payment." in english and "1 orders" not in english
     csv = client.get(f"/petugas/acara/{event.slug}/laporan.csv")
     assert csv.mimetype == "text/csv"
     assert "attachment" in csv.headers["Content-Disposition"]
