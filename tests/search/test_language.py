@@ -193,3 +193,13 @@ def test_the_api_keeps_its_shape_and_names_categories_in_the_language_asked(
     assert in_indonesian["category_name"] == "Kopi" and in_english["category_name"] == "Coffee"
     assert set(body_id) == set(body_en) >= {"items", "total", "page", "per_page", "facets", "backend"}
     assert dict((b["value"], b["label"]) for b in body_en["facets"]["category"])["kopi-teh"] == "Coffee & Tea"
+
+
+def test_a_card_without_a_picture_shows_the_title_initial_not_a_broken_image(
+        client, half_translated, backend_name):
+    # given products without pictures (the fixed catalog has none)
+    # when a buyer searches for them
+    page = client.get("/cari", query_string={"q": "kopi"}).get_data(as_text=True)
+    # then each card shows the title's initial in the placeholder, and no broken image
+    assert 'class="noimg" aria-hidden="true">K</div>' in page
+    assert "data:image" not in page
