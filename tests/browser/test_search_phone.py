@@ -64,7 +64,7 @@ def test_search_on_a_phone_is_short_and_its_filters_work(live_server, new_page, 
     assert page.get_by_label("Kategori").is_visible()
     for control in [page.get_by_label("Kategori"), page.get_by_label("Harga minimum"),
                     page.locator("label.filter-check").first,
-                    page.get_by_role("button", name="Terapkan"), page.locator("summary")]:
+                    page.get_by_role("button", name="Terapkan"), page.locator("details.filter-panel > summary")]:
         assert control.bounding_box()["height"] >= 44               # thumb-sized targets
     snap(page, "search-phone-panel")
     page.get_by_label("Halal").check()
@@ -75,7 +75,7 @@ def test_search_on_a_phone_is_short_and_its_filters_work(live_server, new_page, 
     # shows on the folded panel and as a removable chip
     assert page.url.endswith("/cari?q=kopi&halal=true&sort=relevance")
     assert _measure(page)["cards"] == 12
-    assert page.locator("summary").inner_text().startswith("Filter (1 aktif)")
+    assert page.locator("details.filter-panel > summary").inner_text().startswith("Filter (1 aktif)")
     snap(page, "search-phone-filtered")
     chip = page.get_by_role("link", name="Hapus filter Halal")
     assert chip.bounding_box()["height"] >= 44
