@@ -19,11 +19,8 @@ load average is printed with it.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+
+from bench.support.serving import gunicorn  # noqa: E402  (after the path fix above)
 
 BENCH_DB = "pasar_bench_lighthouse"
 GOAL = 95
@@ -115,43 +114,12 @@ def seed(env: dict, stores: int, products: int) -> dict:
 
 
 @contextmanager
-def gunicorn(env: dict, work: Path):
+def served(env: dict, work: Path):
     """The app under gunicorn (gunicorn.conf.py) on a free loopback port; yields the base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log_path = work / "gunicorn.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "gunicorn.conf.py",
-                             "wsgi:app"], cwd=ROOT, env={**env, "PORT": str(port),
-                                                         "GUNICORN_ACCESS_LOG": str(work / "access.log")},
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/")
-                status = conn.getresponse().status
-                conn.close()
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
-            time.sleep(0.3)
+    with gunicorn(["--config", "gunicorn.conf.py", "wsgi:app"],
+                  {**env, "GUNICORN_ACCESS_LOG": str(work / "access.log")},
+                  work / "gunicorn.log") as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def main() -> int:
@@ -177,7 +145,7 @@ def main() -> int:
         subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), "search", "reindex"], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL)
         failures = []
-        with gunicorn(env, work) as base:
+        with served(env, work) as base:
             say(f"\nLighthouse {GOAL}+ goal, mobile, one run per page ({', '.join(CATEGORIES)}):")
             for name, path in pages.items():
                 began = time.perf_counter()

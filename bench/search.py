@@ -38,8 +38,6 @@ import os
 import pstats
 import random
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -55,6 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
 # Run as a script, bench/ is first on sys.path, and this file would shadow the `search` package.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+
+from bench.support.serving import gunicorn  # noqa: E402  (after the path fix above)
 
 BENCH_DB = "pasar_bench_search"
 INDEX_PREFIX = "bench-products"
@@ -655,46 +655,14 @@ def capture_bodies(app, queries: list[tuple[dict, str]]) -> list[dict]:
 
 
 @contextmanager
-def gunicorn(db_url: str, es_url: str, workdir: Path, workers: int, wsgi: str = "wsgi:app"):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+def served(db_url: str, es_url: str, workdir: Path, workers: int, wsgi: str = "wsgi:app"):
+    """The app under `workers` gunicorn workers, ready once a search answers; yields the port."""
     env = {**os.environ, "DATABASE_URL": db_url, "ELASTICSEARCH_URL": es_url,
            "SEARCH_INDEX_PREFIX": INDEX_PREFIX, "SEARCH_INDEX_PATH": str(workdir / "embedded-gunicorn.db"),
            "UPLOAD_DIR": str(workdir / "uploads"), "SECRET_KEY": "bench-secret"}
-    log_path = workdir / "gunicorn.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers),
-                             "-b", f"127.0.0.1:{port}", wsgi],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited ({proc.returncode}); see {log_path}:\n"
-                                 + log_path.read_text()[-3000:])
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/api/v1/search?q=kopi")
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                if response.status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn did not answer within 60s; see {log_path}")
-            time.sleep(0.3)
+    with gunicorn(["-w", str(workers), wsgi], env, workdir / "gunicorn.log",
+                  ready_path="/api/v1/search?q=kopi") as port:
         yield port
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 class Client:
@@ -1071,7 +1039,7 @@ def run(args) -> int:
         info["zero_hits"] = sum(1 for c in captured if c["total"] == 0)
         info["with_filters"] = sum(1 for a, _l in queries if set(a) - {"q", "sort", "page"})
         say(f"  captured the app's Elasticsearch bodies in {time.perf_counter() - t0:.1f}s")
-        with gunicorn(db_url, es_url, workdir, args.workers, args.wsgi) as port:
+        with served(db_url, es_url, workdir, args.workers, args.wsgi) as port:
             t0 = time.perf_counter()
             info["queries"] = query_bench(port, es_url, queries, captured, warmup, warm_captured)
             say(f"  timed in {time.perf_counter() - t0:.1f}s")
