@@ -86,19 +86,6 @@ PAGES = [
 ]
 
 
-# Pages with violations not fixed yet: page name -> what is wrong. Strict, and for a failed
-# assertion only: a listed page that passes fails the run (so a fixed page leaves this list in
-# the same commit as its fix), and so does one that could not be checked (a checker missing in CI).
-KNOWN: dict[str, str] = {}
-
-
-def page_params(pages: list[Page], known: dict[str, str]) -> list:
-    """One pytest param per page, a strict xfail for the pages in `known`."""
-    assert set(known) <= {p.name for p in pages}, set(known) - {p.name for p in pages}
-    return [pytest.param(p, id=p.name, marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=known[p.name])]
-                         if p.name in known else []) for p in pages]
-
-
 @pytest.fixture(scope="module")
 def axe_installed():
     """Checked before the world is seeded: skipped at once locally without npm's axe-core."""
@@ -150,7 +137,7 @@ def open_page(as_role, site, world, spec: Page):
     return page
 
 
-@pytest.mark.parametrize("spec", page_params(PAGES, KNOWN))
+@pytest.mark.parametrize("spec", PAGES, ids=[p.name for p in PAGES])
 def test_page_fits_a_phone_and_passes_axe(axe_installed, as_role, site, world, spec):
     # given the seeded marketplace, when the page's user opens it on a 360 px wide phone
     page = open_page(as_role, site, world, spec)

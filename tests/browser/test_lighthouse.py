@@ -22,12 +22,6 @@ LANDING_PAGES = [
     ("product", "/produk/{product}"),
     ("event", "/acara/{event}"),
 ]
-# Pages below the minimum for a known reason being fixed elsewhere: name -> reason. Strict, and
-# for a failed assertion only: a listed page that reaches the minimum fails the run (so it leaves
-# this list), and so does one that could not be checked (Lighthouse missing in CI). Empty now.
-KNOWN: dict[str, str] = {}
-
-
 @pytest.fixture(scope="module")
 def lighthouse_installed():
     """Checked before the world is seeded: skipped at once locally without npm's Lighthouse."""
@@ -35,9 +29,8 @@ def lighthouse_installed():
     require_node_module(LIGHTHOUSE)
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(path, id=name, marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN[name])]
-                 if name in KNOWN else []) for name, path in LANDING_PAGES])
+@pytest.mark.parametrize("path", [path for _name, path in LANDING_PAGES],
+                         ids=[name for name, _path in LANDING_PAGES])
 def test_landing_page_scores_at_least_95_in_lighthouse(lighthouse_installed, site, world, path):
     # given the seeded marketplace, when Lighthouse loads the page as a phone would
     url = site + path.format(**world)
