@@ -7,12 +7,11 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from flask import abort, flash, g, redirect, render_template, session, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from marketplace.auth import admin_required
-from marketplace.i18n import current_lang, rupiah
+from marketplace.i18n import current_lang, local_date, rupiah
 from marketplace.money import bp
 from marketplace.money.forms import CurrencyForm, ExchangeRateForm
 from marketplace.money.rates import DISPLAY_CURRENCIES, current_rate, format_foreign, latest_rates, set_rate, today_wib
@@ -36,7 +35,8 @@ def rate_amount(rate) -> str:
 
 
 def rate_day(rate) -> str:
-    return format_date(rate.valid_on, "d MMM yyyy")
+    """The day a rate holds from, in the one date format of every page (marketplace.i18n)."""
+    return local_date(rate.valid_on)
 
 
 def rate_text(rate) -> str:
