@@ -211,7 +211,7 @@ def transition_event(event: Event, action: str, *, actor: User, early: bool = Fa
         raise Conflict(_l("Acara berstatus %(status)s tidak dapat dipindah dengan tindakan ini.",
                           status=event.status), code="invalid_transition")
     now, note = utcnow(), None
-    if action == "start" and now < as_utc(event.starts_at):
+    if action == "start" and starts_early(event, now):
         if not early:
             raise Conflict(_l("Acara ini dijadwalkan mulai nanti. Konfirmasi dulu untuk memulainya "
                               "lebih awal."), code="early_start")
@@ -610,7 +610,7 @@ def current_events(*, limit: int = 4, at: datetime | None = None) -> list[Event]
     """Public events that have not ended at `at` (now by default): live ones first, then the
     upcoming (published, or open for applications) by start. The home page shows them."""
     now = at or utcnow()
-    live_first = sa.case((Event.status == S.LIVE, 0), else_=1)
+    live_first = sa.case((_live_clause(now), 0), else_=1)  # live as event_phase says
     return list(db.session.scalars(
         sa.select(Event).where(Event.status.in_((S.LIVE, S.PUBLISHED, S.OPEN)), Event.ends_at > now)
         .order_by(live_first, Event.starts_at, Event.id).limit(limit)))

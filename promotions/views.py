@@ -51,17 +51,6 @@ INVITE_OPEN = (EventStatus.DRAFT, EventStatus.OPEN, EventStatus.CURATION)
 
 # --- helpers ----------------------------------------------------------------------------------
 
-def _when(value, zone: str) -> str:
-    """A moment in `zone` (the event's own), e.g. "10 Des 2026 09.00 WIB" (marketplace.i18n's
-    one date-time format)."""
-    return local_datetime(value, zone)
-
-
-def _clock(value, zone: str) -> str:
-    """Just the time of day in `zone`, e.g. "10.30"."""
-    return local_time(value, zone)
-
-
 def _countdown(event) -> dict:
     """Where the event stands now (services.event_phase) and, while it is upcoming or live, the
     moment counted down to (its start, or its end) and the time left as words."""
@@ -88,15 +77,11 @@ def _promotion_helpers():
     def usd(value) -> str:
         return format_currency(value, "USD", locale=lang)
 
-    def day(value) -> str:
-        """A date (or an ISO date string), e.g. "31 Des 2026"."""
-        return local_date(value)
-
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "move_labels": MOVE_LABELS,
             "application_labels": APPLICATION_LABELS, "rfq_labels": RFQ_LABELS,
             "quote_labels": QUOTE_LABELS, "buyer_type_labels": BUYER_TYPE_LABELS,
-            "zone_label": zone_label, "when": _when, "clock": _clock, "iso": isoformat, "viewer_zone": viewer_zone(),
-            "country_name": country_name, "usd": usd, "day": day, "duration": _until,
+            "zone_label": zone_label, "when": local_datetime, "clock": local_time, "iso": isoformat, "viewer_zone": viewer_zone(),
+            "country_name": country_name, "usd": usd, "day": local_date, "duration": _until,
             "duration_units": duration_units, "shown_status": services.shown_status}
 
 
