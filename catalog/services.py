@@ -23,8 +23,8 @@ from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
-STORE_FIELDS = ("name", "slug", "description", "province_code", "regency_code", "nib", "scale",
-                "whatsapp", "halal_cert", "cooperative", "export_ready")
+STORE_FIELDS = ("name", "slug", "description", "description_en", "province_code", "regency_code",
+                "district_code", "nib", "scale", "whatsapp", "halal_cert", "cooperative", "export_ready")
 PRODUCT_FIELDS = ("title", "title_en", "description", "description_en", "category", "price_idr",
                   "wholesale_tiers", "min_order_qty", "stock", "weight_g", "sku", "halal",
                   "export_ready", "hs_code", "status")
@@ -47,6 +47,7 @@ def _clean_store(data: dict, *, partial: bool, current: Store | None = None) -> 
     if data.get("slug") not in (None, ""):
         take("slug", v.clean_slug)
     take("description", lambda x: v.clean_text(x, required=False, max_len=5000) or "")
+    take("description_en", lambda x: v.clean_text(x, required=False, max_len=5000))
     take("nib", v.clean_nib)
     take("whatsapp", v.clean_whatsapp)
     take("halal_cert", lambda x: v.clean_text(x, required=False, max_len=64))
@@ -63,9 +64,16 @@ def _clean_store(data: dict, *, partial: bool, current: Store | None = None) -> 
 
     province = data.get("province_code", current.province_code if current else None)
     regency = data.get("regency_code", current.regency_code if current else None)
-    if not partial or "province_code" in data or "regency_code" in data:
+    district = data.get("district_code", current.district_code if current else None)
+    if not partial or {"province_code", "regency_code", "district_code"} & set(data):
         try:
-            clean["province_code"], clean["regency_code"] = clean_region(province, regency)
+            try:
+                place = clean_region(province, regency, district)
+            except RegionError as exc:
+                if exc.part != "district" or "district_code" in data:
+                    raise
+                place = clean_region(province, regency)  # moved away from the kept district
+            clean["province_code"], clean["regency_code"], clean["district_code"] = place
         except RegionError as exc:
             errors[f"{exc.part}_code"] = exc.message
     if errors:

@@ -56,6 +56,7 @@ def init_app(app):
     from flask import session
     from flask_login import user_logged_in
 
+    from catalog.regions import region_recoded
     from marketplace.accounts.views import kept_on_login
     from marketplace.extensions import csrf
     from marketplace.notifications import messages
@@ -70,6 +71,7 @@ def init_app(app):
     )
     from orders.cart import SESSION_KEY, GuestBag, merge_guest_cart
     from orders.notifications import ORDER_MESSAGES
+    from orders.region_codes import recode_addresses
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
@@ -78,6 +80,7 @@ def init_app(app):
     cli.init_app(app)
     kept_on_login.register(app, SESSION_KEY)
     messages.register(app, ORDER_MESSAGES)
+    region_recoded.register(app, recode_addresses)
     _register_header_links(app)
     _register_jobs(app)
     from marketplace.crawl import private_paths

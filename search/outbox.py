@@ -138,11 +138,28 @@ def pending_counts() -> dict[str, int]:
     return dict(rows)
 
 
+def on_regions_recoded(conn: sa.Connection, level: str, moved: dict[str, str]) -> None:
+    """A region data upgrade moved stores to new province or regency codes (`catalog.regions`):
+    their products' documents carry the old ones, so the stores go in the outbox (written on the
+    loader's connection, in its transaction)."""
+    if level not in ("province", "regency") or not has_app_context():
+        return
+    from catalog.models import Store
+
+    column = Store.province_code if level == "province" else Store.regency_code
+    ids = conn.execute(sa.select(Store.id).where(column.in_(list(moved.values())))).scalars().all()
+    rows = [{"backend": b.name, "entity": "store", "entity_id": i} for b in configured_backends() for i in ids]
+    if rows:
+        conn.execute(sa.insert(OutboxEntry), rows)
+
+
 def init_app(app) -> None:
+    from catalog.regions import region_recoded
     from catalog.signals import products_changed, store_changed
 
     products_changed.connect(on_products_changed)
     store_changed.connect(on_store_changed)
+    region_recoded.register(app, on_regions_recoded)
     if not sa.event.contains(so.Session, "after_commit", _after_commit):
         sa.event.listen(so.Session, "after_commit", _after_commit)
         sa.event.listen(so.Session, "after_rollback", _after_rollback)

@@ -16,7 +16,8 @@ from werkzeug.security import generate_password_hash
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "rahasia-123"
 _CHEAP_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-REFERENCE_TABLES = {"provinces", "regencies", "categories", "alembic_version"}
+REFERENCE_TABLES = {"provinces", "regencies", "districts", "villages", "reference_data", "categories",
+                    "alembic_version"}
 
 
 def _database_url() -> str:

@@ -17,7 +17,7 @@ def store_data(**overrides) -> dict:
     n = _n()
     data = {
         "name": f"Kopi Lereng Tanggamus {n}", "description": "Kopi robusta petik merah dari lereng Tanggamus.",
-        "province_code": "18", "regency_code": "18.02", "nib": "1234567890123", "scale": "mikro",
+        "province_code": "18", "regency_code": "18.06", "nib": "1234567890123", "scale": "mikro",
         "whatsapp": "0812-3456-7890", "export_ready": False,
     }
     data.update(overrides)

@@ -24,7 +24,7 @@ def test_country_code_is_two_upper_case_letters():
 
 
 def test_region_is_a_regency_of_its_province(db):
-    assert clean_region("18", "18.71") == ("18", "18.71")
+    assert clean_region("18", "18.71") == ("18", "18.71", None)
     with pytest.raises(RegionError) as caught:
         clean_region("99", "18.71")
     assert caught.value.part == "province"
@@ -32,6 +32,30 @@ def test_region_is_a_regency_of_its_province(db):
         clean_region("18", "31.71")
     assert caught.value.part == "regency"
     assert str(caught.value.message) == "Pilih kabupaten/kota di provinsi itu."
+
+
+def test_region_parts_are_taken_by_code_or_by_name(db):
+    # given Kabupaten Bogor (32.01) and its district Cibinong (32.01.01)
+    # then codes and names (case, spacing and "Administrasi" aside) give the same codes
+    assert clean_region("32", "32.01", "32.01.01") == ("32", "32.01", "32.01.01")
+    assert clean_region("Jawa Barat", "kabupaten bogor", "CIBINONG") == ("32", "32.01", "32.01.01")
+    assert clean_region("Daerah Khusus Ibukota Jakarta", "Kota Jakarta Pusat") == ("31", "31.71", None)
+    # and a district of another regency, or a name that is no place, is refused by its part
+    with pytest.raises(RegionError) as caught:
+        clean_region("32", "32.01", "32.71.01")
+    assert caught.value.part == "district"
+    assert str(caught.value.message) == "Pilih kecamatan di kabupaten/kota itu."
+    with pytest.raises(RegionError) as caught:
+        clean_region("Jawa Barat", "Bogor")  # "Kabupaten Bogor" or "Kota Bogor"?
+    assert caught.value.part == "regency"
+
+
+def test_address_keeps_the_district_as_its_code(db):
+    clean = clean_address({**GOOD, "province": "Jawa Barat", "regency": "Kabupaten Bogor",
+                           "district": "Cibinong", "postal_code": "16911"})
+    assert (clean["province"], clean["regency"], clean["district"]) == ("32", "32.01", "32.01.01")
+    assert fields_of({**GOOD, "district": "Cibinong"}) == {
+        "shipping_address.district": "Pilih kecamatan di kabupaten/kota itu."}
 
 
 def test_indonesian_address_is_cleaned(db):

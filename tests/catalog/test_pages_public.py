@@ -134,7 +134,7 @@ def test_unknown_category_is_404(client):
 
 def test_product_page_shows_price_tiers_badges_origin_and_store(app, client, make_store, make_product):
     # given a verified store in Tanggamus and a halal, export-ready coffee with wholesale tiers
-    store = make_store(name="Kopi Lereng", verified=True, regency_code="18.02",
+    store = make_store(name="Kopi Lereng", verified=True, regency_code="18.06",
                        whatsapp="0812-3456-7890")
     product = make_product(store=store, title="Kopi Robusta Petik Merah", price_idr=45000,
                            wholesale_tiers=[{"min_qty": 10, "unit_price_idr": 42000},

@@ -14,12 +14,12 @@ from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixt
 from tests.conftest import require_service
 
 STORES = {
-    "tanggamus": dict(name="Kopi Lereng Tanggamus", regency_code="18.02", scale="mikro", verified=True),
+    "tanggamus": dict(name="Kopi Lereng Tanggamus", regency_code="18.06", scale="mikro", verified=True),
     "mboksum": dict(name="Camilan Mbok Sum", regency_code="18.71", scale="kecil", verified=False),
     "pesisir": dict(name="Tapis Ratu Pesisir", regency_code="18.13", scale="mikro", verified=True,
                     export_ready=True),
-    "waykanan": dict(name="Madu Hutan Way Kanan", regency_code="18.07", scale="kecil", verified=False),
-    "lada": dict(name="Lada Makmur Lampung Utara", regency_code="18.06", scale="menengah", verified=True),
+    "waykanan": dict(name="Madu Hutan Way Kanan", regency_code="18.08", scale="kecil", verified=False),
+    "lada": dict(name="Lada Makmur Lampung Utara", regency_code="18.03", scale="menengah", verified=True),
     "jakarta": dict(name="Galeri Batik Menteng", province_code="31", regency_code="31.71",
                     scale="kecil", verified=False),
 }
