@@ -15,7 +15,8 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, Field, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
 from catalog import validation as v
-from catalog.models import Category, Product, ProductStatus, Province, Regency, StoreScale
+from catalog.addresses import RegionChoices, region_choices
+from catalog.models import Category, Product, ProductStatus, StoreScale
 from marketplace.forms import default_field_for_error
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -34,8 +35,10 @@ class StoreForm(FlaskForm):
     name = StringField(_l("Nama toko"), render_kw={"maxlength": 120})
     slug = StringField(_l("Alamat toko (opsional)"), render_kw={"maxlength": 80})
     description = TextAreaField(_l("Deskripsi toko"))
+    description_en = TextAreaField(_l("Deskripsi toko dalam bahasa Inggris (opsional)"))
     province_code = _select(_l("Provinsi"))
     regency_code = _select(_l("Kabupaten/kota"))
+    district_code = _select(_l("Kecamatan (opsional)"))
     nib = StringField(_l("NIB (Nomor Induk Berusaha)"), render_kw={"inputmode": "numeric", "maxlength": 20})
     scale = _select(_l("Skala usaha"), choices=[
         SelectChoice(StoreScale.MIKRO.value, _l("Mikro")),
@@ -47,20 +50,31 @@ class StoreForm(FlaskForm):
     cooperative = StringField(_l("Nama koperasi (bila anggota)"), render_kw={"maxlength": 120})
     export_ready = BooleanField(_l("Siap ekspor"))
 
-    def set_region_choices(self, provinces: list[Province], regencies: list[Regency]) -> None:
-        """Fill the province and regency selects; every regency carries its province code so a
-        few lines of script can show only the chosen province's regencies."""
-        self.province_code.choices = [SelectChoice("", _l("Pilih provinsi"))] + [
-            SelectChoice(p.code, p.name) for p in provinces]
-        self.regency_code.choices = [SelectChoice("", _l("Pilih kabupaten/kota"))] + [
-            SelectChoice(r.code, r.name, render_kw={"data-province": r.province_code})
-            for r in regencies]
+    def set_region_choices(self, store=None) -> None:
+        """Offer every province, the regencies of the chosen one and the districts of the chosen
+        regency (from the submitted form, else the store's own place)."""
+        province = self.province_code.data or (store.province_code if store else None)
+        regency = self.regency_code.data or (store.regency_code if store else None)
+        fill_region_selects(self.province_code, self.regency_code, self.district_code,
+                            region_choices(province, regency))
 
     def service_data(self) -> dict:
         """The submitted values as the dict the store services take."""
         return {name: getattr(self, name).data for name in (
-            "name", "slug", "description", "province_code", "regency_code", "nib", "scale",
-            "whatsapp", "halal_cert", "cooperative", "export_ready")}
+            "name", "slug", "description", "description_en", "province_code", "regency_code",
+            "district_code", "nib", "scale", "whatsapp", "halal_cert", "cooperative", "export_ready")}
+
+
+def fill_region_selects(province, regency, district, choices: RegionChoices) -> None:
+    """The three selects of a place: every province; only the chosen province's regencies and
+    the chosen regency's districts (a page reloaded without JavaScript narrows one step, and
+    js/region-picker.js does the same in place), so no list is ever the whole country."""
+    province.choices = [SelectChoice("", _l("Pilih provinsi"))] + [
+        SelectChoice(p.code, p.name) for p in choices.provinces]
+    regency.choices = [SelectChoice("", _l("Pilih kabupaten/kota"))] + [
+        SelectChoice(r.code, r.name) for r in choices.regencies]
+    district.choices = [SelectChoice("", _l("Pilih kecamatan"))] + [
+        SelectChoice(d.code, d.name) for d in choices.districts]
 
 
 class MarkedRequired:
@@ -198,10 +212,10 @@ class AddressForm(FlaskForm):
                                                          "maxlength": 30})
     line1 = StringField(_l("Alamat (jalan, nomor rumah, RT/RW)"),
                         render_kw={"autocomplete": "street-address", "maxlength": 200})
-    district = StringField(_l("Kecamatan / kelurahan (opsional)"), render_kw={"maxlength": 120})
     country = _select(_l("Negara"), default="ID", render_kw={"autocomplete": "country"})
     province = _select(_l("Provinsi"))
     regency = _select(_l("Kabupaten/kota"))
+    district = _select(_l("Kecamatan"))
     region = StringField(_l("Provinsi / negara bagian (opsional)"), render_kw={"maxlength": 120})
     city = StringField(_l("Kota (opsional)"), render_kw={"maxlength": 120})
     #: the postal-code hint for each side of the country choice (address.js swaps them)
@@ -211,14 +225,11 @@ class AddressForm(FlaskForm):
         "autocomplete": "postal-code", "maxlength": 20,
         "data-hint-id": POSTAL_HINTS["id"], "data-hint-abroad": POSTAL_HINTS["abroad"]})
 
-    def set_address_choices(self, *, lang: str, provinces, regencies) -> None:
-        """Fill the selects; each regency carries its province code for the filtering script."""
+    def set_address_choices(self, *, lang: str) -> None:
+        """Fill the selects: the countries, and the place narrowed to what is chosen."""
         self.country.choices = country_choices(lang)
-        self.province.choices = [SelectChoice("", _l("Pilih provinsi"))] + [
-            SelectChoice(p.code, p.name) for p in provinces]
-        self.regency.choices = [SelectChoice("", _l("Pilih kabupaten/kota"))] + [
-            SelectChoice(r.code, r.name, render_kw={"data-province": r.province_code})
-            for r in regencies]
+        fill_region_selects(self.province, self.regency, self.district,
+                            region_choices(self.province.data, self.regency.data))
 
     @property
     def abroad(self) -> bool:
@@ -233,11 +244,12 @@ class AddressForm(FlaskForm):
     def address(self) -> dict:
         """The submitted address as `clean_address` takes it."""
         data = {name: getattr(self, name).data for name in (
-            "name", "phone", "line1", "district", "country", "postal_code")}
+            "name", "phone", "line1", "country", "postal_code")}
         if self.abroad:
             data.update(province=self.region.data, regency=self.city.data)
         else:
-            data.update(province=self.province.data, regency=self.regency.data)
+            data.update(province=self.province.data, regency=self.regency.data,
+                        district=self.district.data)
         return data
 
     def field_for_error(self, key: str) -> Field | None:

@@ -7,7 +7,6 @@ request back and show the messages under the form fields or as flash messages.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_decimal, ngettext
@@ -19,7 +18,7 @@ from catalog import bp, images, pending_photos, services
 from catalog import home as home_page
 from catalog.access import store_required
 from catalog.forms import ImageUploadForm, ProductForm, StoreForm, VerifyStoreForm, product_form_data
-from catalog.models import Product, ProductStatus, Province, Regency, Store
+from catalog.models import Product, ProductStatus, Store
 from marketplace.auth import officer_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -129,12 +128,6 @@ def store_page(slug: str):
 
 # --- seller pages -----------------------------------------------------------------------------
 
-def _region_choices(form: StoreForm) -> None:
-    form.set_region_choices(
-        db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
-        db.session.scalars(sa.select(Regency).order_by(Regency.name)).all())
-
-
 @bp.route("/jual/toko/baru", methods=["GET", "POST"])
 @login_required
 def store_new():
@@ -143,8 +136,8 @@ def store_new():
     if services.store_of(me) is not None:
         return redirect(url_for("catalog.seller_dashboard"))
     form = StoreForm()
-    _region_choices(form)
-    if form.validate_on_submit():
+    form.set_region_choices()
+    if form.validate_on_submit() and "region_step" not in request.form:
         with service_call(form) as call:
             store = services.create_store(me, form.service_data())
         if call.ok:
@@ -159,8 +152,8 @@ def store_new():
 def store_edit(store: Store):
     """Edit the seller's own store."""
     form = StoreForm(obj=store)
-    _region_choices(form)
-    if form.validate_on_submit():
+    form.set_region_choices(store)
+    if form.validate_on_submit() and "region_step" not in request.form:
         with service_call(form) as call:
             services.update_store(store, form.service_data(), actor=acting_user())
         if call.ok:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from catalog.addresses import clean_address
-from catalog.models import Product, Province, Regency
+from catalog.models import Product
 from marketplace.errors import Conflict, DomainError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
@@ -121,13 +120,12 @@ def checkout():
         flash(_("Keranjang Anda kosong."), "info")
         return redirect(url_for("orders.cart"))
     form = CheckoutForm()
-    form.set_choices(lang=current_lang(), card=gateway.configured(),
-                     provinces=db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
-                     regencies=db.session.scalars(sa.select(Regency).order_by(Regency.name)).all())
+    form.set_choices(lang=current_lang(), card=gateway.configured())
     if not form.idempotency_key.data:
         form.idempotency_key.data = uuid.uuid4().hex
     address, problem, declined, messages, confirm = None, None, None, [], None
-    if form.validate_on_submit():
+    # "region_step" (without JavaScript): the next step of the place, nothing checked or placed
+    if form.validate_on_submit() and "region_step" not in request.form:
         try:
             address = clean_address(form.address())
         except ValidationError as exc:

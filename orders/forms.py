@@ -65,8 +65,8 @@ class CheckoutForm(AddressForm):
     #: the total (shipping included) the page showed; a checkout is placed only at that total
     shown_total = HiddenField()
 
-    def set_choices(self, *, lang: str, provinces, regencies, card: bool) -> None:
-        self.set_address_choices(lang=lang, provinces=provinces, regencies=regencies)
+    def set_choices(self, *, lang: str, card: bool) -> None:
+        self.set_address_choices(lang=lang)
         methods = [SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Transfer bank"))]
         if card:
             methods.insert(0, SelectChoice(PaymentMethod.CARD.value, _l("Kartu kredit/debit")))

@@ -327,7 +327,7 @@ class QuoteForm(FlaskForm):
 class AcceptQuoteForm(AddressForm):
     """Accepting a quote: the shipping address (the checkout's fields); paid by bank transfer."""
 
-    def set_choices(self, *, lang: str, provinces, regencies) -> None:
-        self.set_address_choices(lang=lang, provinces=provinces, regencies=regencies)
+    def set_choices(self, *, lang: str) -> None:
+        self.set_address_choices(lang=lang)
 
 

@@ -3,13 +3,11 @@ accepting (into an order) and declining.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from catalog import services as catalog_services
-from catalog.models import Province, Regency
 from marketplace.errors import Conflict, DomainError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
@@ -80,9 +78,7 @@ def _render_rfq(rfq, *, message_form=None, quote_form=None, accept_form=None):
     offered = next((q for q in rfq.quotes if q.status == QuoteStatus.OFFERED), None)
     accept_form = accept_form or AcceptQuoteForm(formdata=None, name=me.name,
                                                  country=rfq.destination_country)
-    accept_form.set_choices(
-        lang=current_lang(), provinces=db.session.scalars(sa.select(Province).order_by(Province.name)).all(),
-        regencies=db.session.scalars(sa.select(Regency).order_by(Regency.name)).all())
+    accept_form.set_choices(lang=current_lang())
     return render_template(
         "promotions/rfq.html", rfq=rfq, is_buyer=is_buyer, is_seller=is_seller, offered=offered,
         can_quote=is_seller and rfq.status in (RfqStatus.OPEN, RfqStatus.QUOTED),
@@ -142,6 +138,10 @@ def quote_accept(quote_id: int):
     """The buyer accepts a quote: an order at the quoted price, paid by bank transfer."""
     quote = _quote(quote_id)
     form = AcceptQuoteForm()
+    if form.validate_on_submit() and "region_step" in request.form:
+        # without JavaScript: the next step of the place (the province's regencies, the
+        # regency's districts), nothing accepted yet
+        return _render_rfq(trade.rfq_for(quote.rfq_id, acting_user()), accept_form=form)
     if form.validate_on_submit():
         try:
             trade.accept_quote(quote, actor=acting_user(), shipping_address=form.address(),

@@ -17,9 +17,16 @@ from tests.promotions.conftest import make_event, officer  # noqa: F401  (fixtur
 
 
 def regency_provinces(page) -> set[str]:
-    """The provinces of the regency options on offer (the placeholder has none)."""
-    return set(page.locator("#regency_code option[data-province]").evaluate_all(
-        "opts => opts.map(o => o.dataset.province)"))
+    """The provinces of the regency options on offer (a regency's code starts with its
+    province's; the placeholder has none)."""
+    return set(page.locator("#regency_code option").evaluate_all(
+        "opts => opts.filter(o => o.value).map(o => o.value.slice(0, 2))"))
+
+
+def wait_for_regencies(page, province: str) -> None:
+    """region-picker.js loads a province's regencies from the API: wait until they are offered."""
+    page.wait_for_function(
+        "p => document.querySelectorAll(`#regency_code option[value^='${p}.']`).length > 0", arg=province)
 
 
 def test_policy_is_enforced_and_violations_are_seen(live_server, new_page, db):
@@ -50,10 +57,12 @@ def test_store_form_offers_only_the_chosen_provinces_regencies(live_server, new_
     # before a province is chosen, no regency is offered
     assert regency_provinces(page) == set()
     page.get_by_label("Provinsi", exact=True).select_option("18")          # Lampung
+    wait_for_regencies(page, "18")
     assert regency_provinces(page) == {"18"}
     assert page.locator("#regency_code option", has_text="Kota Bandar Lampung").count() == 1
     page.get_by_label("Kabupaten/kota", exact=True).select_option("18.71")
     page.get_by_label("Provinsi", exact=True).select_option("31")          # DKI Jakarta
+    wait_for_regencies(page, "31")
     assert regency_provinces(page) == {"31"}
     assert page.get_by_label("Kabupaten/kota", exact=True).input_value() == ""  # not a Jakarta city
     assert violations == []

@@ -52,6 +52,30 @@ def test_anonymous_seller_pages_redirect_to_login(client):
         assert response.headers["Location"].startswith("/masuk")
 
 
+def test_the_store_form_narrows_the_place_one_step_at_a_time_without_javascript(client, db, make_user,
+                                                                              login):
+    # given a buyer on the store form, without JavaScript
+    login(client, make_user())
+    # when they choose Jawa Barat and press "show"
+    page = text(client.post("/jual/toko/baru", data={"province_code": "32", "region_step": "1"}))
+    # then only Jawa Barat's regencies are offered, nothing is saved and no error is shown
+    assert '<option value="32.01">Kabupaten Bogor</option>' in page
+    assert 'value="18.71"' not in page and "Periksa kembali" not in page
+    # when they choose Kabupaten Bogor and press "show" again
+    page = text(client.post("/jual/toko/baru", data={"province_code": "32", "regency_code": "32.01",
+                                                     "region_step": "1"}))
+    # then Kabupaten Bogor's districts are offered
+    assert '<option value="32.01.01">Cibinong</option>' in page
+    # and the store opens with its district and English description
+    response = client.post("/jual/toko/baru", data=store_form(
+        province_code="32", regency_code="32.01", district_code="32.01.01",
+        description_en="Robusta coffee from the slopes of Bogor."))
+    assert response.status_code == 302
+    store = db.session.scalar(sa.select(Store))
+    assert (store.regency_code, store.district_code) == ("32.01", "32.01.01")
+    assert store.description_en == "Robusta coffee from the slopes of Bogor."
+
+
 def test_buyer_opens_a_store_and_becomes_a_seller(client, db, make_user, login):
     # given a signed-in buyer without a store
     buyer = make_user(name="Sri Wahyuni")
@@ -60,9 +84,9 @@ def test_buyer_opens_a_store_and_becomes_a_seller(client, db, make_user, login):
     assert client.get("/jual").headers["Location"] == "/jual/toko/baru"
     form_page = text(client.get("/jual/toko/baru"))
     assert "Buka toko Anda" in form_page
-    # with the regencies of every province, each tagged with its province
-    assert '<option data-province="18" value="18.71">Kota Bandar Lampung</option>' in form_page
-    assert '<option data-province="31" value="31.71">Kota Jakarta Pusat</option>' in form_page
+    # with every province but no regency before a province is chosen (never 514 options)
+    assert '<option value="32">Jawa Barat</option>' in form_page
+    assert 'value="18.71"' not in form_page
 
     # when they submit the form
     response = client.post("/jual/toko/baru", data=store_form())
