@@ -21,7 +21,7 @@ def test_seller_lists_a_product_and_a_visitor_finds_it(live_server, new_page, tm
     # when they open a store
     seller.goto(f"{live_server}/jual/toko/baru")
     seller.get_by_label("Nama toko").fill("Kopi Darmo Tanggamus")
-    seller.get_by_label("Deskripsi toko").fill("Kopi robusta petik merah dari Tanggamus.")
+    seller.get_by_label("Deskripsi toko", exact=True).fill("Kopi robusta petik merah dari Tanggamus.")
     seller.get_by_label("Provinsi").select_option("18")
     seller.get_by_label("Kabupaten/kota").select_option("18.06")
     seller.get_by_label("NIB (Nomor Induk Berusaha)").fill("9120001234567")
