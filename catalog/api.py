@@ -115,7 +115,8 @@ _STORE_WRITABLE = {
     "province_code": {"type": "string", "x-enum-from": "provinces", "example": "18"},
     "regency_code": {"type": "string", "x-enum-from": "regencies", "example": "18.71",
                      "description": "A regency of the province named by province_code."},
-    "district_code": {"type": "string", "pattern": r"^\d{2}\.\d{2}\.\d{2}$", "nullable": True,
+    "district_code": {"type": "string", "pattern": r"^\d{2}\.\d{2}\.\d{2}$", "maxLength": 8,
+                      "nullable": True,
                       "example": "18.71.01",
                       "description": "A district (kecamatan) of the regency; GET "
                                      "/api/v1/regencies/{code}/districts lists them."},
@@ -140,8 +141,8 @@ schema("StorePatch", {"type": "object", "properties": _STORE_WRITABLE,
                       "description": "Only the fields present are changed."})
 schema("Store", {
     "type": "object",
-    "required": ["id", "slug", "name", "description", "province_code", "province",
-                 "regency_code", "regency", "nib", "scale", "whatsapp", "halal_cert",
+    "required": ["id", "slug", "name", "description", "description_en", "province_code", "province",
+                 "regency_code", "regency", "district_code", "district", "nib", "scale", "whatsapp", "halal_cert",
                  "cooperative", "export_ready", "verified", "verified_at", "url", "created_at",
                  "updated_at"],
     "properties": {
