@@ -76,13 +76,29 @@ schema("OrderLine", {"type": "object", "required": ["title", "quantity", "unit_p
                                     "title": {"type": "string"}, "sku": {"type": "string"},
                                     "unit_price_idr": _money, "quantity": {"type": "integer"},
                                     "line_total_idr": _money}})
+schema("TradeTerms", {
+    "type": "object", "nullable": True,
+    "description": "The terms of an order made from an accepted quote (null for cart orders). "
+                   "shipping_idr is freight_idr: 0 for EXW, FCA and FOB (the buyer pays the "
+                   "carriage), the seller's freight line for CFR, CIF, CPT, CIP, DAP, DPU, DDP "
+                   "(insurance included for CIF and CIP). A made-to-order order reserved no stock "
+                   "and waits in_production once paid.",
+    "required": ["incoterm", "port", "label", "freight_idr", "made_to_order", "lead_time_days",
+                 "ready_by"],
+    "properties": {
+        "incoterm": {"type": "string", "example": "FOB"},
+        "port": {"type": "string", "nullable": True, "example": "Panjang",
+                 "description": "The port (FOB: of loading; CFR, CIF: of destination) or named place"},
+        "label": {"type": "string", "example": "FOB Panjang"},
+        "freight_idr": _money, "made_to_order": {"type": "boolean"},
+        "lead_time_days": {"type": "integer"},
+        "ready_by": {"type": "string", "format": "date", "nullable": True,
+                     "description": "The day of acceptance plus the lead time"}}})
 schema("Order", {"type": "object", "required": ["id", "status", "store", "lines", "subtotal_idr",
                                                 "shipping_idr", "total_idr", "history"],
                  "properties": {
                      "id": {"type": "integer"}, "checkout_id": {"type": "integer"},
-                     "status": {"type": "string", "enum": ["pending_payment", "paid", "accepted", "packed",
-                                                           "shipped", "delivered", "completed",
-                                                           "cancelled", "expired"]},
+                     "status": {"type": "string", "enum": [st.value for st in OrderStatus]},
                      "status_label": {"type": "string"},
                      "store": {"type": "object", "properties": {"slug": {"type": "string"},
                                                                 "name": {"type": "string"},
@@ -95,6 +111,7 @@ schema("Order", {"type": "object", "required": ["id", "status", "store", "lines"
                      "courier": {"type": "string", "nullable": True},
                      "tracking_number": {"type": "string", "nullable": True},
                      "cancel_reason": {"type": "string", "nullable": True},
+                     "trade_terms": ref("TradeTerms"),
                      "payment": {"type": "object", "properties": {
                          "method": {"type": "string"},
                          "status": {"type": "string", "description": "This order's own payment status."},

@@ -31,6 +31,7 @@ from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, P
 from orders.notifications import notify
 from orders.payments import stripe as gateway
 from orders.payments.service import PaymentDeclined, start_card_payment
+from orders.terms import TradeTerms, apply_to_cart
 
 
 class TotalChanged(Conflict):
@@ -120,12 +121,15 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
                    payment_method_id: str | None = None, idempotency_key: str | None = None,
                    source: str | None = None,
                    fixed_prices: dict[int, tuple[int, str]] | None = None,
-                   expected_total_idr: int | None = None) -> Checkout:
+                   expected_total_idr: int | None = None,
+                   trade_terms: TradeTerms | None = None) -> Checkout:
     """Turn `quantities` ({product_id: quantity}, read once from the buyer's cart or an accepted
     quote) into a paid-or-pending checkout with one order per store, shipped to `address`
     (already cleaned: `catalog.addresses.clean_address` or `checkout_input`).
 
-    `fixed_prices` carries agreed prices (an accepted quote) into the same checkout path.
+    `fixed_prices` carries agreed prices (an accepted quote) into the same checkout path, and
+    `trade_terms` its terms (orders/terms.py): their freight line instead of parcel shipping, and
+    for made-to-order goods no stock reserved.
     `expected_total_idr`, the total the buyer was shown: when the total is another (shipping
     never shown, a price or rate changed meanwhile), Conflict `total_changed` and nothing is
     placed. The caller empties the cart once this returns. Raises ValidationError (bad payment method, empty
@@ -138,6 +142,8 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
     if errors:
         raise ValidationError(fields=errors)
     cart = build_cart(quantities, address, fixed_prices)
+    if trade_terms is not None:
+        apply_to_cart(cart, trade_terms)
     if cart.empty:
         raise ValidationError(_l("Keranjang Anda kosong."), code="empty_cart")
     if expected_total_idr is not None and expected_total_idr != cart.total_idr:
@@ -153,8 +159,10 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
             raise Conflict(_l("%(title)s tidak dijual lagi.", title=line.product.title),
                            code="unavailable", fields={f"items.{line.product.id}": _l("Tidak dijual lagi.")})
 
-    # Reserve every line, in product-id order (a fixed lock order: no deadlocks).
-    for line in sorted(cart.lines, key=lambda item: item.product.id):
+    # Reserve every line, in product-id order (a fixed lock order: no deadlocks); goods made to
+    # order are not on the shelf yet, so nothing is taken from it.
+    reserved = [] if trade_terms is not None and trade_terms.made_to_order else cart.lines
+    for line in sorted(reserved, key=lambda item: item.product.id):
         if not reserve_stock(line.product.id, line.quantity):
             raise Conflict(
                 _l("Stok %(title)s tidak cukup.", title=line.product.title), code="out_of_stock",
@@ -180,9 +188,12 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
                        for item in group.lines]
         order.events = [OrderEvent(status=OrderStatus.PENDING_PAYMENT, action="place",
                                    actor_id=buyer.id)]
+        if trade_terms is not None:
+            order.trade_terms = trade_terms.row()
         checkout.orders.append(order)
     db.session.flush()
-    products_changed.send(None, product_ids=[item.product.id for item in cart.lines])
+    if reserved:
+        products_changed.send(None, product_ids=[item.product.id for item in reserved])
 
     if payment_method == PaymentMethod.CARD:
         checkout = _reserve_then_pay(checkout, payment_method_id)

@@ -7,7 +7,7 @@ store; each order moves through its own state machine (orders/state.py).
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -103,6 +103,8 @@ class Checkout(db.Model):
 class OrderStatus(enum.StrEnum):
     PENDING_PAYMENT = "pending_payment"
     PAID = "paid"
+    #: a made-to-order quote's order, paid, while the seller produces it (orders/state.py)
+    IN_PRODUCTION = "in_production"
     ACCEPTED = "accepted"
     PACKED = "packed"
     SHIPPED = "shipped"
@@ -155,6 +157,35 @@ class Order(db.Model):
         lazy="selectin")
     refunds: so.Mapped[list[Refund]] = so.relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="Refund.id")
+    #: the export terms of an order made from an accepted quote; None for cart orders
+    trade_terms: so.Mapped[OrderTradeTerms | None] = so.relationship(
+        back_populates="order", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def made_to_order(self) -> bool:
+        """Produced for this order: no stock was reserved, and it waits "in production"."""
+        return bool(self.trade_terms and self.trade_terms.made_to_order)
+
+
+class OrderTradeTerms(db.Model):
+    """The trade terms an accepted quote gives its order (orders/terms.py): the Incoterm, its
+    named port or place, the seller's freight line (what `Order.shipping_idr` charges instead of
+    parcel shipping), and whether the goods are made to order with the date they should be ready."""
+
+    __tablename__ = "order_trade_terms"
+    __table_args__ = (sa.CheckConstraint("freight_idr >= 0", name="freight_not_negative"),)
+
+    order_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    incoterm: so.Mapped[str] = so.mapped_column(sa.String(3))
+    port: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    freight_idr: so.Mapped[int] = so.mapped_column(BigInt, default=0)
+    made_to_order: so.Mapped[bool] = so.mapped_column(default=False)
+    lead_time_days: so.Mapped[int] = so.mapped_column(default=0)
+    #: the day of acceptance plus the lead time
+    ready_by: so.Mapped[date | None] = so.mapped_column(sa.Date)
+
+    order: so.Mapped[Order] = so.relationship(back_populates="trade_terms")
 
 
 class OrderLine(db.Model):

@@ -15,6 +15,7 @@ ORDER_MESSAGES = {
     "order_placed": _l("Pesanan baru #%(order)s dari %(buyer)s: %(total)s."),
     "order_paid_seller": _l("Pesanan #%(order)s sudah dibayar. Silakan proses."),
     "order_paid_buyer": _l("Pembayaran pesanan #%(order)s di %(store)s sudah kami terima."),
+    "order_in_production": _l("%(store)s mulai memproduksi pesanan #%(order)s. Perkiraan siap: %(ready)s."),
     "order_accepted": _l("%(store)s menerima pesanan #%(order)s."),
     "order_packed": _l("%(store)s sedang mengemas pesanan #%(order)s."),
     "order_shipped": _l("Pesanan #%(order)s dikirim dengan %(courier)s, resi %(tracking)s."),
@@ -43,6 +44,14 @@ def _params(order: Order, **extra) -> dict:
     return params
 
 
+def _ready(order: Order) -> str:
+    """The day a made-to-order order should be ready, in the one date format of the pages."""
+    from marketplace.i18n import local_date
+
+    terms = order.trade_terms
+    return local_date(terms.ready_by) if terms and terms.ready_by else ""
+
+
 def notify(user_id: int, kind: str, order: Order, **extra) -> Notification:
     """Queue a notification for one user about one order."""
     return notifications.notify(user_id, kind, params=_params(order, **extra),
@@ -56,6 +65,8 @@ def notify_transition(order: Order, action: str, actor) -> None:
     if action == "pay":
         notify(seller, "order_paid_seller", order)
         notify(buyer, "order_paid_buyer", order)
+    elif action == "produce":
+        notify(buyer, "order_in_production", order, ready=_ready(order))
     elif action in ("accept", "pack", "ship", "deliver"):
         kinds = {"accept": "order_accepted", "pack": "order_packed", "ship": "order_shipped",
                  "deliver": "order_delivered"}

@@ -91,7 +91,9 @@ def order_action(order_id: int):
     except DomainError as exc:
         flash_errors(exc)
     else:
-        flash(ACTION_DONE.get(action, _("Tersimpan.")), "success")
+        done = _("Pesanan dibatalkan.") if action == "cancel" and order.made_to_order else \
+            ACTION_DONE.get(action, _("Tersimpan."))
+        flash(done, "success")
     return redirect(url_for("orders.order_page", order_id=order_id))
 
 

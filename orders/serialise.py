@@ -6,6 +6,7 @@ from marketplace.timeutil import isoformat
 from orders import state
 from orders.cart import CartView
 from orders.models import Checkout, Order
+from orders.terms import trade_terms_json
 
 
 def cart_json(cart: CartView) -> dict:
@@ -43,6 +44,7 @@ def order_json(order: Order, actor=None) -> dict:
         "courier": order.courier,
         "tracking_number": order.tracking_number,
         "cancel_reason": order.cancel_reason,
+        "trade_terms": trade_terms_json(order),
         # this order's own payment status; the checkout's (all stores together) beside it
         "payment": {"method": checkout.payment_method, "status": state.order_payment_status(order),
                     "checkout_status": checkout.payment_status,

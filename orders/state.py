@@ -5,7 +5,7 @@ that release stock (cancel, expire) put it back in the same transaction.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -28,25 +28,38 @@ class Move:
     sources: frozenset[str]
     target: str
     by: frozenset[str]  # who may make the move
+    #: sources from which fewer may make it: {status: who}
+    only: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def who(self, status: str) -> frozenset[str]:
+        """Who may make the move from `status`."""
+        return self.only.get(status, self.by)
 
 
 MOVES: dict[str, Move] = {
     # payment arrives: the card webhook, reconcile, or the seller confirming a bank transfer
     "pay": Move(frozenset({S.PENDING_PAYMENT}), S.PAID, frozenset({SYSTEM, SELLER})),
+    # a made-to-order order (an accepted quote's, orders/terms.py) goes into production as soon
+    # as it is paid, by itself (see `transition`): its seller already accepted it by quoting
+    "produce": Move(frozenset({S.PAID}), S.IN_PRODUCTION, frozenset({SYSTEM})),
     "accept": Move(frozenset({S.PAID}), S.ACCEPTED, frozenset({SELLER})),
     "pack": Move(frozenset({S.ACCEPTED}), S.PACKED, frozenset({SELLER})),
-    "ship": Move(frozenset({S.ACCEPTED, S.PACKED}), S.SHIPPED, frozenset({SELLER})),
+    "ship": Move(frozenset({S.ACCEPTED, S.PACKED, S.IN_PRODUCTION}), S.SHIPPED, frozenset({SELLER})),
     "deliver": Move(frozenset({S.SHIPPED}), S.DELIVERED, frozenset({SELLER, SYSTEM})),
     # the buyer confirms receipt
     "complete": Move(frozenset({S.SHIPPED, S.DELIVERED}), S.COMPLETED, frozenset({BUYER, SYSTEM})),
-    # before it leaves the store, either side may cancel (the seller must say why)
-    "cancel": Move(frozenset({S.PENDING_PAYMENT, S.PAID, S.ACCEPTED, S.PACKED}), S.CANCELLED,
-                   frozenset({BUYER, SELLER, ADMIN, SYSTEM})),
+    # before it leaves the store, either side may cancel (the seller must say why); once
+    # production of a made-to-order order has begun, only the seller (or an admin) may
+    "cancel": Move(frozenset({S.PENDING_PAYMENT, S.PAID, S.IN_PRODUCTION, S.ACCEPTED, S.PACKED}),
+                   S.CANCELLED, frozenset({BUYER, SELLER, ADMIN, SYSTEM}),
+                   only={S.IN_PRODUCTION: frozenset({SELLER, ADMIN, SYSTEM})}),
     "expire": Move(frozenset({S.PENDING_PAYMENT}), S.EXPIRED, frozenset({SYSTEM})),
 }
 
-#: moves that give reserved stock back
+#: moves that give reserved stock back (made-to-order orders reserved none)
 RELEASES_STOCK = {"cancel", "expire"}
+#: moves only the system makes, never offered as a button
+SYSTEM_ONLY = ("pay", "expire", "produce")
 
 
 def role_of(order: Order, actor: User | None) -> str | None:
@@ -66,11 +79,15 @@ def allowed_actions(order: Order, actor: User | None) -> list[str]:
     """The moves this actor may make on this order now (for buttons)."""
     role = role_of(order, actor)
     return [name for name, move in MOVES.items()
-            if order.status in move.sources and role in move.by and name not in ("pay", "expire")]
+            if order.status in move.sources and role in move.who(order.status)
+            and name not in SYSTEM_ONLY]
 
 
 def release_stock(order: Order) -> None:
-    """Put the order's units back on the shelf (and out of the sales count)."""
+    """Put the order's units back on the shelf (and out of the sales count). A made-to-order
+    order took none, so it gives none back."""
+    if order.made_to_order:
+        return
     for line in order.lines:
         if line.product_id is None:
             continue
@@ -93,7 +110,8 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
     """Move `order` by `action` if its state and the actor allow it; else Conflict/Forbidden.
 
     `actor` None is the system (webhooks, expiry). Details: `reason` for cancel (required from a
-    seller), `courier` and `tracking_number` for ship.
+    seller), `courier` and `tracking_number` for ship. A made-to-order order that is paid moves
+    on into production in the same call.
     """
     move = MOVES.get(action)
     if move is None:
@@ -105,11 +123,15 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
         raise NotFound()
     if role not in move.by:
         raise Forbidden(_l("Anda tidak dapat melakukan tindakan ini pada pesanan ini."))
-    if order.status not in move.sources:
+    if order.status not in move.sources or (action == "produce" and not order.made_to_order):
         raise Conflict(
             _l("Pesanan berstatus “%(status)s” tidak dapat %(action)s.",
                status=status_label(order.status), action=ACTION_LABELS.get(action, action)),
             code="invalid_transition")
+    if role not in move.who(order.status):
+        # (the `only` rows of MOVES leave the seller in: the buyer asks the seller)
+        raise Forbidden(_l("Pesanan berstatus “%(status)s” hanya dapat %(action)s oleh penjual.",
+                           status=status_label(order.status), action=ACTION_LABELS.get(action, action)))
     if action == "ship":
         courier = (details.get("courier") or "").strip()
         tracking = (details.get("tracking_number") or "").strip()
@@ -143,6 +165,8 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
     from orders.notifications import notify_transition
 
     notify_transition(order, action, actor)
+    if action == "pay" and order.made_to_order:
+        transition(order, "produce", actor=None)
     return order
 
 
@@ -194,6 +218,7 @@ def checkout_payment(checkout) -> CheckoutPayment:
 #: how a move reads after "tidak dapat ..." (cannot be ...)
 ACTION_LABELS = {
     "pay": _l("ditandai dibayar"),
+    "produce": _l("masuk produksi"),
     "accept": _l("diterima"),
     "pack": _l("dikemas"),
     "ship": _l("dikirim"),
@@ -206,6 +231,7 @@ ACTION_LABELS = {
 STATUS_LABELS = {
     S.PENDING_PAYMENT: _l("Menunggu pembayaran"),
     S.PAID: _l("Dibayar"),
+    S.IN_PRODUCTION: _l("Diproduksi"),
     S.ACCEPTED: _l("Diterima penjual"),
     S.PACKED: _l("Dikemas"),
     S.SHIPPED: _l("Dikirim"),

@@ -29,7 +29,7 @@ from marketplace.web import acting_user
 from orders.serialise import checkout_json
 from promotions import report as reports
 from promotions import services, trade
-from promotions.models import Application, Booking, EventKind, EventStatus, MeetingSlot
+from promotions.models import MAX_PORT_LEN, Application, Booking, EventKind, EventStatus, MeetingSlot
 
 bp = api_blueprint("promotions_api", __name__)
 
@@ -92,6 +92,8 @@ schema("Registration", {"type": "object", "required": ["id", "event", "buyer_typ
 schema("Quote", {"type": "object", "required": ["id", "rfq_id", "unit_price_idr", "min_qty", "status"],
                  "properties": {"id": _int, "rfq_id": _int, "unit_price_idr": _int, "min_qty": _int,
                                 "lead_time_days": _int, "valid_until": {"type": "string", "format": "date"},
+                                "incoterm": _str, "port": _nstr, "freight_idr": _int,
+                                "made_to_order": {"type": "boolean"},
                                 "status": _str, "order_id": {"type": "integer", "nullable": True},
                                 "created_at": _time}})
 schema("Rfq", {"type": "object", "required": ["id", "product", "quantity", "status", "quotes"], "properties": {
@@ -149,7 +151,8 @@ def application_json(a: Application) -> dict:
 def quote_json(q) -> dict:
     return {"id": q.id, "rfq_id": q.rfq_id, "unit_price_idr": q.unit_price_idr, "min_qty": q.min_qty,
             "lead_time_days": q.lead_time_days, "valid_until": q.valid_until.isoformat(),
-            "status": q.status, "order_id": q.order_id, "created_at": isoformat(q.created_at)}
+            "incoterm": q.rfq.incoterm, "port": q.port, "freight_idr": q.freight_idr,
+            "made_to_order": q.made_to_order, "status": q.status, "order_id": q.order_id, "created_at": isoformat(q.created_at)}
 
 
 def rfq_json(r) -> dict:
@@ -395,10 +398,21 @@ def post_message(rfq_id: int):
 @doc("Answer a request with a quote (its seller)", status=201, auth=True, tags=("promotions",),
      errors=(401, 404, 409, 422), response=ref("Quote"),
      request_body={"type": "object", "required": ["unit_price_idr", "min_qty", "lead_time_days",
-                                                  "valid_until"], "properties": {
+                                                  "valid_until"],
+                   "description": "The RFQ's Incoterm decides what else a quote needs (422 "
+                                  "otherwise): FOB, CFR and CIF a port (FOB: of loading, e.g. "
+                                  "Panjang; CFR, CIF: of destination); CFR, CIF, CPT, CIP, DAP, DPU "
+                                  "and DDP a freight_idr of at least 1 (insurance included for "
+                                  "CIF and CIP), EXW, FCA and FOB none. A quantity (the RFQ's, or "
+                                  "min_qty if higher) above the product's stock needs "
+                                  "made_to_order, and made to order a lead_time_days of 1 or more.",
+                   "properties": {
          "unit_price_idr": _price, "min_qty": _count,
          "lead_time_days": {"type": "integer", "minimum": 0, "maximum": 365},
-         "valid_until": {"type": "string", "format": "date"}}})
+         "valid_until": {"type": "string", "format": "date"},
+         "port": text_schema(MAX_PORT_LEN, required=False, nullable=True, example="Panjang"),
+         "freight_idr": {"type": "integer", "minimum": 0, "maximum": MAX_PRICE_IDR, "nullable": True},
+         "made_to_order": {"type": "boolean"}}})
 def make_quote(rfq_id: int):
     rfq = trade.rfq_for_seller(rfq_id, acting_user())  # someone else's RFQ: 404 before the body
     quote = trade.make_quote(rfq, json_body(), actor=acting_user())

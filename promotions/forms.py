@@ -31,7 +31,10 @@ from catalog.forms import AddressForm, country_choices
 from marketplace.forms import default_field_for_error
 from marketplace.timeutil import as_utc
 from promotions.models import (
+    FREIGHT_TERMS,
     INCOTERMS,
+    MAX_PORT_LEN,
+    PORT_TERMS,
     ApplicationStatus,
     BuyerType,
     Event,
@@ -310,18 +313,61 @@ class MessageForm(FlaskForm):
     body = TextAreaField(_l("Pesan"), render_kw={"rows": 3, "maxlength": 4000})
 
 
+#: what the port field names under each Incoterm (promotions.models.PORT_TERMS require it)
+PORT_LABELS = {
+    "FOB": _l("Pelabuhan muat"),
+    "CFR": _l("Pelabuhan tujuan"),
+    "CIF": _l("Pelabuhan tujuan"),
+    "EXW": _l("Tempat penyerahan (opsional)"),
+    "FCA": _l("Tempat penyerahan (opsional)"),
+}
+PLACE_LABEL = _l("Tempat tujuan (opsional)")  # CPT, CIP, DAP, DPU, DDP
+#: the freight line's name under each of promotions.models.FREIGHT_TERMS
+FREIGHT_LABELS = {
+    "CIF": _l("Ongkos angkut dan asuransi (Rp)"),
+    "CIP": _l("Ongkos angkut dan asuransi (Rp)"),
+    "DDP": _l("Ongkos angkut sampai tujuan, termasuk bea masuk (Rp)"),
+}
+FREIGHT_LABEL = _l("Ongkos angkut (Rp)")
+#: the same line in a sentence ("termasuk ongkos angkut Rp6.130.000")
+FREIGHT_LINES = {
+    "CIF": _l("ongkos angkut dan asuransi"),
+    "CIP": _l("ongkos angkut dan asuransi"),
+    "DDP": _l("ongkos angkut dan bea masuk"),
+}
+FREIGHT_LINE = _l("ongkos angkut")
+
+
+def freight_line(incoterm: str):
+    """The seller's freight line under `incoterm`, as a sentence names it."""
+    return FREIGHT_LINES.get(incoterm, FREIGHT_LINE)
+
+
 class QuoteForm(FlaskForm):
-    """The seller's quote: unit price from a minimum quantity, lead time and validity."""
+    """The seller's quote: unit price from a minimum quantity, lead time and validity, and what
+    the RFQ's Incoterm needs (a port, a freight line); in stock or made to order."""
 
     unit_price_idr = StringField(_l("Harga per pcs (Rp)"), render_kw=NUMERIC)
     min_qty = StringField(_l("Minimal pesanan (pcs)"), render_kw={**NUMERIC, "type": "number", "min": "1"})
     lead_time_days = StringField(_l("Waktu produksi/siap kirim (hari)"),
                                  render_kw={**NUMERIC, "type": "number", "min": "0"})
     valid_until = StringField(_l("Berlaku sampai"), render_kw=DATE)
+    port = StringField(PLACE_LABEL, render_kw={"maxlength": MAX_PORT_LEN, "autocomplete": "off"})
+    freight_idr = StringField(FREIGHT_LABEL, render_kw=NUMERIC)
+    made_to_order = BooleanField(_l("Dibuat sesuai pesanan (boleh melebihi stok)"))
+
+    def set_terms(self, incoterm: str) -> None:
+        """Name the port and freight fields as the RFQ's Incoterm calls them, and mark the ones
+        it requires (the service holds the rule: promotions.trade.quote_terms)."""
+        self.port.label.text = PORT_LABELS.get(incoterm, PLACE_LABEL)
+        self.port.flags.required = incoterm in PORT_TERMS
+        self.freight_idr.label.text = FREIGHT_LABELS.get(incoterm, FREIGHT_LABEL)
+        self.freight_idr.flags.required = incoterm in FREIGHT_TERMS
 
     def service_data(self) -> dict:
         return {name: getattr(self, name).data for name in (
-            "unit_price_idr", "min_qty", "lead_time_days", "valid_until")}
+            "unit_price_idr", "min_qty", "lead_time_days", "valid_until", "port", "freight_idr",
+            "made_to_order")}
 
 
 class AcceptQuoteForm(AddressForm):

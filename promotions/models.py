@@ -185,6 +185,22 @@ class RfqStatus(enum.StrEnum):
 
 
 INCOTERMS = ("EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+#: terms where the seller pays the main carriage, so a quote carries the seller's freight line
+#: in rupiah (CIF and CIP: insurance included in it; DDP: import duties too); with the others
+#: (EXW, FCA, FOB) the buyer pays it, and an order from the quote charges no shipping at all
+FREIGHT_TERMS = ("CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+#: the sea terms whose port a quote must name: FOB the port of loading, CFR and CIF the port of
+#: destination (the other terms may name their place in the same field)
+PORT_TERMS = ("FOB", "CFR", "CIF")
+MAX_PORT_LEN = 80
+#: Indonesian export ports offered as suggestions for the port of loading: (port, city)
+EXPORT_PORTS = (
+    ("Tanjung Priok", "Jakarta"), ("Tanjung Perak", "Surabaya"), ("Tanjung Emas", "Semarang"),
+    ("Belawan", "Medan"), ("Panjang", "Bandar Lampung"), ("Soekarno-Hatta", "Makassar"),
+    ("Bitung", "Sulawesi Utara"), ("Batu Ampar", "Batam"), ("Teluk Bayur", "Padang"),
+    ("Boom Baru", "Palembang"), ("Dwikora", "Pontianak"), ("Semayang", "Balikpapan"),
+    ("Benoa", "Bali"), ("Tanjung Intan", "Cilacap"), ("Dumai", "Riau"),
+)
 
 
 class Rfq(db.Model):
@@ -221,7 +237,8 @@ class QuoteStatus(enum.StrEnum):
 
 
 class Quote(db.Model):
-    """A seller's answer to an RFQ: unit price from a minimum quantity, lead time, validity."""
+    """A seller's answer to an RFQ: unit price from a minimum quantity, lead time, validity,
+    and what the RFQ's Incoterm needs (a port, a freight line), in stock or made to order."""
 
     __tablename__ = "quotes"
 
@@ -231,6 +248,12 @@ class Quote(db.Model):
     min_qty: so.Mapped[int]
     lead_time_days: so.Mapped[int]
     valid_until: so.Mapped[date] = so.mapped_column(sa.Date)
+    #: the RFQ's Incoterm's port or named place ("Panjang", "Rotterdam"); required by PORT_TERMS
+    port: so.Mapped[str | None] = so.mapped_column(sa.String(MAX_PORT_LEN))
+    #: the seller's freight line for FREIGHT_TERMS (0 for the others): the order's shipping
+    freight_idr: so.Mapped[int] = so.mapped_column(BigInt, default=0)
+    #: produced for this order: may exceed today's stock, reserves none, needs a lead time
+    made_to_order: so.Mapped[bool] = so.mapped_column(default=False)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=QuoteStatus.OFFERED)
     order_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("orders.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -2,7 +2,7 @@
 and business-matching meeting slots with bookings that never double-book."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,9 +14,14 @@ from catalog.models import Product, ProductStatus, Store
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.i18n import number
+from marketplace.money.rates import today_wib
 from marketplace.timeutil import as_utc, utcnow
 from promotions.models import (
+    FREIGHT_TERMS,
     INCOTERMS,
+    MAX_PORT_LEN,
+    PORT_TERMS,
     Application,
     ApplicationStatus,
     Booking,
@@ -121,7 +126,8 @@ def rfqs_of_store(store: Store, *, actor: User) -> sa.Select:
 
 
 def make_quote(rfq: Rfq, data: dict, *, actor: User) -> Quote:
-    """The seller answers with a unit price from a minimum quantity, lead time and validity."""
+    """The seller answers with a unit price from a minimum quantity, lead time and validity, and
+    what the RFQ's Incoterm needs (`quote_terms`): a port, a freight line, made to order."""
     if rfq.store.owner_id != actor.id:
         raise NotFound()
     if rfq.status not in (RfqStatus.OPEN, RfqStatus.QUOTED):
@@ -138,6 +144,8 @@ def make_quote(rfq: Rfq, data: dict, *, actor: User) -> Quote:
     valid_until = _date(data.get("valid_until"), "valid_until", errors)
     if valid_until and valid_until < utcnow().date():
         errors["valid_until"] = _l("Tanggal sudah lewat.")
+    values.update(quote_terms(rfq, data, min_qty=values.get("min_qty"),
+                              lead_time_days=values.get("lead_time_days"), errors=errors))
     if errors:
         raise ValidationError(fields=errors)
     for older in rfq.quotes:
@@ -152,6 +160,71 @@ def make_quote(rfq: Rfq, data: dict, *, actor: User) -> Quote:
     return quote
 
 
+def quote_terms(rfq: Rfq, data: dict, *, min_qty: int | None, lead_time_days: int | None,
+                errors: dict) -> dict:
+    """The trade terms of a quote on `rfq`, checked against its Incoterm and the stock; field
+    messages go into `errors`. The rules (pages and the API share them):
+
+    - FOB, CFR and CIF name a port (FOB the port of loading, CFR/CIF the port of destination);
+      the other terms may name their place; at most MAX_PORT_LEN characters.
+    - FREIGHT_TERMS (CFR, CIF, CPT, CIP, DAP, DPU, DDP) need the seller's freight line, at least
+      Rp1: the term makes the seller pay the carriage, and a line of nothing is a forgotten
+      field far more often than free carriage. EXW, FCA and FOB carry none (0 or left out).
+    - The quantity the order will have (the RFQ's, or the quote's minimum if higher) may exceed
+      the product's stock only when the quote is made to order, and made to order needs a lead
+      time of at least one day.
+    """
+    terms: dict = {"port": None, "freight_idr": 0, "made_to_order": False}
+    incoterm = rfq.incoterm
+    try:
+        terms["port"] = v.clean_text(data.get("port"), required=False, max_len=MAX_PORT_LEN)
+    except v.FieldError as exc:
+        errors["port"] = exc.message
+    else:
+        if terms["port"] is None and incoterm in PORT_TERMS:
+            errors["port"] = port_required_message(incoterm)
+    freight = data.get("freight_idr")
+    no_freight = freight is None or (not isinstance(freight, bool) and str(freight).strip() in ("", "0"))
+    if incoterm in FREIGHT_TERMS:
+        if no_freight:
+            errors["freight_idr"] = _l("Dengan %(term)s penjual menanggung pengangkutan: isi ongkos "
+                                       "angkut dalam rupiah (lebih dari 0).", term=incoterm)
+        else:
+            try:
+                terms["freight_idr"] = v.clean_price(freight)
+            except v.FieldError as exc:
+                errors["freight_idr"] = exc.message
+    elif not no_freight:
+        errors["freight_idr"] = _l("Dengan %(term)s pembeli menanggung pengangkutan: kosongkan "
+                                   "ongkos angkut.", term=incoterm)
+    try:
+        terms["made_to_order"] = v.clean_bool(data.get("made_to_order"))
+    except v.FieldError as exc:
+        errors["made_to_order"] = exc.message
+    if terms["made_to_order"] and lead_time_days is not None and lead_time_days < 1:
+        errors["lead_time_days"] = _l("Barang yang dibuat sesuai pesanan perlu waktu produksi "
+                                      "minimal 1 hari.")
+    quantity = max(rfq.quantity, min_qty or 0)
+    if min_qty is not None and not terms["made_to_order"] and quantity > rfq.product.stock:
+        errors.setdefault("made_to_order", _l(
+            "Stok tersedia %(stock)s pcs, kurang dari %(n)s pcs yang ditawarkan. Tandai “dibuat "
+            "sesuai pesanan” dengan waktu produksinya, atau tawarkan paling banyak sejumlah stok.",
+            stock=number(rfq.product.stock), n=number(quantity)))
+    return terms
+
+
+def port_required_message(incoterm: str):
+    """What to write where the port is missing: FOB's is where the goods are loaded."""
+    if incoterm == "FOB":
+        return _l("Dengan FOB, isi pelabuhan muat (mis. Panjang, Tanjung Priok).")
+    return _l("Dengan %(term)s, isi pelabuhan tujuan (mis. Rotterdam, Tokyo).", term=incoterm)
+
+
+def ready_on(quote: Quote) -> date:
+    """The day the goods of `quote` should be ready if it is accepted today (WIB)."""
+    return today_wib() + timedelta(days=quote.lead_time_days)
+
+
 def quote_for(quote_id: int, actor: User) -> Quote:
     quote = db.session.get(Quote, quote_id)
     if quote is None:
@@ -163,8 +236,11 @@ def quote_for(quote_id: int, actor: User) -> Quote:
 def accept_quote(quote: Quote, *, actor: User, shipping_address, payment_method: str,
                  payment_method_id: str | None = None):
     """The buyer accepts: the quote becomes an order at the quoted terms, through the normal
-    checkout (stock reserved, totals on the server, card or bank transfer). Returns the checkout."""
+    checkout (totals on the server, card or bank transfer). The order charges the quote's freight
+    line instead of parcel shipping (none for EXW, FCA, FOB) and keeps its trade terms; stock is
+    reserved as for any checkout unless the quote is made to order. Returns the checkout."""
     from orders.checkout import checkout_input, place_checkout
+    from orders.terms import TradeTerms
 
     rfq = quote.rfq
     if rfq.buyer_id != actor.id:
@@ -175,10 +251,14 @@ def accept_quote(quote: Quote, *, actor: User, shipping_address, payment_method:
         raise Conflict(_l("Penawaran ini sudah kedaluwarsa."), code="quote_expired")
     quantity = max(rfq.quantity, quote.min_qty)
     source = f"event:{rfq.event.slug}" if rfq.event else f"quote:{quote.id}"
+    terms = TradeTerms(incoterm=rfq.incoterm, port=quote.port, freight_idr=quote.freight_idr,
+                       made_to_order=quote.made_to_order, lead_time_days=quote.lead_time_days,
+                       ready_by=ready_on(quote))
     checkout = place_checkout(
         actor, {rfq.product_id: quantity}, checkout_input(shipping_address, payment_method),
         payment_method=payment_method, payment_method_id=payment_method_id, source=source,
-        fixed_prices={rfq.product_id: (quote.unit_price_idr, f"quote:{quote.id}")})
+        fixed_prices={rfq.product_id: (quote.unit_price_idr, f"quote:{quote.id}")},
+        trade_terms=terms)
     quote.status = QuoteStatus.ACCEPTED
     quote.decided_at = utcnow()
     quote.order_id = checkout.orders[0].id

@@ -13,9 +13,10 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.timeutil import utcnow
 from marketplace.web import acting_user, current_lang, flash_errors
+from orders.terms import terms_label
 from promotions import bp, services, trade
-from promotions.forms import AcceptQuoteForm, ActionForm, MessageForm, QuoteForm, RfqForm
-from promotions.models import EventStatus, Quote, QuoteStatus, RfqStatus
+from promotions.forms import AcceptQuoteForm, ActionForm, MessageForm, QuoteForm, RfqForm, freight_line
+from promotions.models import EXPORT_PORTS, FREIGHT_TERMS, EventStatus, Quote, QuoteStatus, RfqStatus
 
 PER_PAGE = 20
 LIST_LIMIT = 100
@@ -79,12 +80,16 @@ def _render_rfq(rfq, *, message_form=None, quote_form=None, accept_form=None):
     accept_form = accept_form or AcceptQuoteForm(formdata=None, name=me.name,
                                                  country=rfq.destination_country)
     accept_form.set_choices(lang=current_lang())
+    quote_form = quote_form or QuoteForm(formdata=None)
+    quote_form.set_terms(rfq.incoterm)
     return render_template(
         "promotions/rfq.html", rfq=rfq, is_buyer=is_buyer, is_seller=is_seller, offered=offered,
         can_quote=is_seller and rfq.status in (RfqStatus.OPEN, RfqStatus.QUOTED),
         message_form=message_form or MessageForm(formdata=None),
-        quote_form=quote_form or QuoteForm(formdata=None), accept_form=accept_form,
-        action_form=ActionForm(formdata=None), today=utcnow().date())
+        quote_form=quote_form, accept_form=accept_form,
+        action_form=ActionForm(formdata=None), today=utcnow().date(),
+        terms_label=terms_label, freight_terms=FREIGHT_TERMS, freight_line=freight_line,
+        export_ports=EXPORT_PORTS, ready_on=trade.ready_on)
 
 
 @bp.get("/rfq/<int:rfq_id>")
@@ -115,6 +120,7 @@ def rfq_quote(rfq_id: int):
     """The seller answers with a quote (a newer quote replaces the one on offer)."""
     rfq = trade.rfq_for(rfq_id, acting_user())
     form = QuoteForm()
+    form.set_terms(rfq.incoterm)
     if form.validate_on_submit():
         try:
             trade.make_quote(rfq, form.service_data(), actor=acting_user())

@@ -4,7 +4,8 @@ and axe-core (npm, WCAG 2.x A/AA and best practices, every impact) finds no viol
 One seeded marketplace serves the whole module (`world`, emptied at the end): the demo seeder's
 stores and products with pictures, the demo accounts (buyer, seller, officer, admin), an event
 with exhibitors and event prices, an event open for applications, a placed order, a cart, an
-RFQ with a quote, a rate, a token. Each browser role logs in once through the login form.
+RFQ with a made-to-order quote, an order in production from an accepted quote, a rate, a token.
+Each browser role logs in once through the login form.
 
 To cover a new page, add a `Page` line to PAGES: its name, the role that opens it, its path
 (formatted with the `world` keys) and a CSS selector that only the right page shows, so a
@@ -55,6 +56,7 @@ PAGES = [
     Page("checkout placed", "buyer", "/checkout/{checkout}", "main h1"),
     Page("order (buyer)", "buyer", "/pesanan/{order}", "main h1"),
     Page("my orders", "buyer", "/pesanan", "main a[href='/pesanan/{order}']"),
+    Page("trade order (buyer)", "buyer", "/pesanan/{trade_order}", "main .trade-terms"),
     Page("rfq list", "buyer", "/rfq", "main a[href='/rfq/{rfq}']"),
     Page("rfq new", "buyer", "/rfq/baru?product={product}", "main form"),
     Page("rfq detail", "buyer", "/rfq/{rfq}", "main h1"),
@@ -69,6 +71,8 @@ PAGES = [
     Page("store edit", "seller", "/jual/toko", "main form"),
     Page("store orders", "seller", "/jual/pesanan", "main a[href='/pesanan/{order}']"),
     Page("order (seller)", "seller", "/pesanan/{order}", "main h1"),
+    Page("rfq detail (seller)", "seller", "/rfq/{rfq}", "main form[action$='/penawaran']"),
+    Page("trade order (seller)", "seller", "/pesanan/{trade_order}", "main .production-hint"),
     Page("shipping rates", "seller", "/jual/ongkir", "main form"),
     Page("event applications", "seller", "/jual/acara", "main h1"),
     Page("event apply", "seller", "/acara/{open_event}/daftar-peserta", "main h1"),

@@ -127,6 +127,7 @@ def test_export_forum_from_event_to_deal(live_server, new_page, db, make_user, m
     seller.get_by_label("Minimal pesanan (pcs)").fill("100")
     seller.get_by_label("Waktu produksi/siap kirim (hari)").fill("21")
     seller.get_by_label("Berlaku sampai").fill((date.today() + timedelta(days=14)).isoformat())
+    seller.get_by_label("Pelabuhan muat").fill("Panjang")
     seller.get_by_role("button", name="Kirim penawaran").click()
     seller.wait_for_load_state()
     assert "Penawaran terkirim ke pembeli." in seller.content()

@@ -1,8 +1,8 @@
 """One seeded marketplace for the page-by-page browser checks (tests/browser/test_every_page.py,
 test_lighthouse.py): the demo seeder's stores and products with pictures, the demo accounts
 (buyer, seller, officer, admin; password catalog.demo.PASSWORD), an event with exhibitors and an
-event price, an event open for applications, a placed order, a cart, an RFQ with a quote, a rate
-and a token. A module imports `world`, `site` and `_clean_db` (which overrides the per-test
+event price, an event open for applications, a placed order, a cart, an RFQ with a made-to-order
+quote, an accepted CIF quote's order in production, a rate and a token. A module imports `world`, `site` and `_clean_db` (which overrides the per-test
 emptying: the module's tests share the world, emptied at the module's end).
 """
 from __future__ import annotations
@@ -28,8 +28,9 @@ def seed_world() -> dict:
     from marketplace.money.rates import set_rate, today_wib
     from orders.cart import UserBag
     from orders.checkout import place_checkout
+    from orders.payments.service import confirm_transfer
     from promotions import services, trade
-    from tests.orders.conftest import JAKARTA
+    from tests.orders.conftest import JAKARTA, TOKYO
     from tests.promotions.conftest import event_data
 
     demo.seed_demo(stores=4, products=24)
@@ -65,9 +66,22 @@ def seed_world() -> dict:
                                    "incoterm": "FOB", "event": event.slug,
                                    "needed_by": (date.today() + timedelta(days=60)).isoformat()})
     trade.make_quote(rfq, {"unit_price_idr": mine[0].price_idr, "min_qty": 100, "lead_time_days": 21,
+                           "port": "Panjang", "made_to_order": True,
                            "valid_until": (date.today() + timedelta(days=14)).isoformat()}, actor=seller)
     checkout = place_checkout(buyer, {mine[2].id: 2}, clean_address(JAKARTA),
                               payment_method="bank_transfer")
+    # an accepted CIF Rotterdam quote, made to order and paid: an order in production
+    cif = trade.create_rfq(buyer, {"product_id": mine[4].id, "quantity": 50, "destination_country": "NL",
+                                   "incoterm": "CIF",
+                                   "needed_by": (date.today() + timedelta(days=90)).isoformat()})
+    cif_quote = trade.make_quote(cif, {"unit_price_idr": mine[4].price_idr, "min_qty": 50,
+                                       "lead_time_days": 30, "port": "Rotterdam",
+                                       "freight_idr": 2_500_000, "made_to_order": True,
+                                       "valid_until": (date.today() + timedelta(days=14)).isoformat()},
+                                 actor=seller)
+    trade_order = trade.accept_quote(cif_quote, actor=buyer, shipping_address=TOKYO,
+                                     payment_method="bank_transfer").orders[0]
+    confirm_transfer(trade_order, actor=seller)
     UserBag(buyer).put(mine[3].id, 2)
     UserBag(buyer).put(theirs[1].id, 1)
     set_rate("USD", 16250, today_wib(), actor=users["admin"])
@@ -77,7 +91,7 @@ def seed_world() -> dict:
     top = db.session.get(Category, category.parent_id) if category.parent_id else category
     return {"category": top.slug, "product": mine[0].id, "store": store.slug, "event": event.slug,
             "open_event": opened.slug, "checkout": checkout.id, "order": checkout.orders[0].id,
-            "rfq": rfq.id, "emails": {role: user.email for role, user in users.items()}}
+            "rfq": rfq.id, "trade_order": trade_order.id, "emails": {role: user.email for role, user in users.items()}}
 
 
 @pytest.fixture(autouse=True)

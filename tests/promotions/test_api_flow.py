@@ -65,7 +65,7 @@ def test_forum_from_draft_to_report(client, app, db, officer, make_user, make_st
     assert client.get(f"/api/v1/rfqs/{rfq_id}", headers=token_for(make_user())).status_code == 404
     client.post(f"/api/v1/rfqs/{rfq_id}/messages", json={"body": "Bisa kirim sampel?"}, headers=buyer)
     quote = client.post(f"/api/v1/rfqs/{rfq_id}/quotes", headers=seller, json={
-        "unit_price_idr": 72000, "min_qty": 100, "lead_time_days": 21,
+        "unit_price_idr": 72000, "min_qty": 100, "lead_time_days": 21, "port": "Panjang",
         "valid_until": (date.today() + timedelta(days=14)).isoformat()})
     assert quote.status_code == 201, quote.get_json()
     assert client.post(f"/api/v1/rfqs/{rfq_id}/quotes", headers=buyer, json={}).status_code == 404

@@ -46,6 +46,7 @@ def world(app, db, officer, make_event, make_store, make_product, make_user):
                                    "incoterm": "FOB", "event": published.slug,
                                    "needed_by": (date.today() + timedelta(days=60)).isoformat()})
     quote = trade.make_quote(rfq, {"unit_price_idr": 72000, "min_qty": 100, "lead_time_days": 21,
+                                   "port": "Panjang",
                                    "valid_until": (date.today() + timedelta(days=14)).isoformat()},
                              actor=store_a.owner)
     db.session.commit()

@@ -328,7 +328,8 @@ def test_rfq_quote_and_accept_make_an_order_and_the_report_counts_it(
     assert "Bisa kirim sampel 1 kg?" in page and "Kirim penawaran" in page
     valid = (date.today() + timedelta(days=14)).isoformat()
     quoted = seller.post(f"/rfq/{rfq.id}/penawaran", data={
-        "unit_price_idr": "72.000", "min_qty": "100", "lead_time_days": "21", "valid_until": valid})
+        "unit_price_idr": "72.000", "min_qty": "100", "lead_time_days": "21", "valid_until": valid,
+        "port": "Panjang"})
     assert quoted.status_code == 302
     quote = db.session.scalar(sa.select(Quote))
     assert quote.unit_price_idr == 72000

@@ -22,7 +22,7 @@ def test_an_offered_quote_reads_as_a_choice_and_the_rfq_time_as_sent(
     rfq = trade.create_rfq(buyer_user, {
         "product_id": product.id, "quantity": 200, "destination_country": "JP", "incoterm": "FOB",
         "needed_by": (date.today() + timedelta(days=60)).isoformat()})
-    trade.make_quote(rfq, {"unit_price_idr": 72000, "min_qty": 100, "lead_time_days": 1,
+    trade.make_quote(rfq, {"unit_price_idr": 72000, "min_qty": 100, "lead_time_days": 1, "port": "Panjang",
                            "valid_until": (date.today() + timedelta(days=14)).isoformat()},
                      actor=product.store.owner)
     db.session.commit()
