@@ -62,6 +62,7 @@ def test_a_store_a_checkout_and_a_quote_in_every_province(client, db, make_user,
             "product_id": product.id, "quantity": 10, "destination_country": "ID", "incoterm": "DAP",
             "needed_by": (date.today() + timedelta(days=30)).isoformat()})
         quote = trade.make_quote(rfq, {"unit_price_idr": 18000, "min_qty": 10, "lead_time_days": 7,
+                                       "freight_idr": 150000,  # DAP: the seller's freight line
                                        "valid_until": (date.today() + timedelta(days=10)).isoformat()},
                                  actor=product.store.owner)
         db.session.commit()
