@@ -170,6 +170,10 @@ class Store(db.Model):
     def verified(self) -> bool:
         return self.verified_at is not None
 
+    def display_description(self, lang: str) -> str:
+        """The store's description in `lang` (English for export buyers), else the Indonesian."""
+        return in_language(lang, self.description, self.description_en)
+
 
 class ProductStatus(enum.StrEnum):
     DRAFT = "draft"

@@ -74,6 +74,9 @@ def test_the_store_form_narrows_the_place_one_step_at_a_time_without_javascript(
     store = db.session.scalar(sa.select(Store))
     assert (store.regency_code, store.district_code) == ("32.01", "32.01.01")
     assert store.description_en == "Robusta coffee from the slopes of Bogor."
+    # and the store's page shows it to a reader in English, the Indonesian one otherwise
+    assert "Robusta coffee from the slopes of Bogor." in text(client.get(f"/toko/{store.slug}?lang=en"))
+    assert "Robusta coffee from the slopes" not in text(client.get(f"/toko/{store.slug}?lang=id"))
 
 
 def test_buyer_opens_a_store_and_becomes_a_seller(client, db, make_user, login):
