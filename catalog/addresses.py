@@ -87,7 +87,6 @@ class RegionChoices:
     provinces: list[Province]
     regencies: list[Regency]
     districts: list[District]
-    postal_codes: list[str]
 
 
 def region_choices(province: str | None = None, regency: str | None = None) -> RegionChoices:
@@ -99,9 +98,7 @@ def region_choices(province: str | None = None, regency: str | None = None) -> R
     districts = db.session.scalars(
         sa.select(District).where(District.regency_code == regency, District.retired.is_(False))
         .order_by(District.name)).all() if in_province else []
-    postal = postal_codes_of([d.code for d in districts]) if districts else {}
-    return RegionChoices(list(provinces), list(regencies), list(districts),
-                         sorted({code for codes in postal.values() for code in codes}))
+    return RegionChoices(list(provinces), list(regencies), list(districts))
 
 
 def districts_of(regency_code: str) -> list[tuple[District, list[str]]]:

@@ -17,8 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from catalog.access import store_required
-from catalog.models import Province, Regency
-from marketplace.extensions import db
+from catalog.addresses import place_names
 from marketplace.web import acting_user, current_lang, service_call
 from orders import bp, state
 from orders.forms import ACTION_LABELS, ZONE_LABELS, ShippingRatesForm
@@ -43,11 +42,11 @@ def _order_helpers():
     def address_lines(address: dict) -> list[str]:
         """A stored shipping address as lines to print, region codes turned into names."""
         address = address or {}
-        region = [address.get("district"), address.get("regency"), address.get("province")]
         if (address.get("country") or "ID") == "ID":
-            regency = db.session.get(Regency, address.get("regency") or "")
-            province = db.session.get(Province, address.get("province") or "")
-            region = [address.get("district"), regency and regency.name, province and province.name]
+            names = place_names(address)
+            region = [names.get("district"), names.get("regency"), names.get("province")]
+        else:
+            region = [address.get("district"), address.get("regency"), address.get("province")]
         country = address.get("country") or "ID"
         return [line for line in (
             address.get("line1"), ", ".join(p for p in region if p),

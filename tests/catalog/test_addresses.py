@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.addresses import COUNTRY_CODE, RegionError, clean_address, clean_region
+from catalog.addresses import COUNTRY_CODE, RegionError, clean_address, clean_region, place_names
 from marketplace.errors import ValidationError
 
 GOOD = {"name": "Ani", "phone": "081234567890", "line1": "Jl. Kartini 1", "country": "ID",
@@ -115,3 +115,13 @@ def test_catalog_header_links_by_audience(app, make_user):
     assert catalog_links(make_user(roles=("buyer", "seller"))) == [
         ("catalog.seller_dashboard", "Toko saya", 60)]
     assert ("catalog.admin_stores", "Verifikasi toko", 70) in catalog_links(make_user(roles=("officer",)))
+
+
+def test_place_names_turn_codes_into_names_and_keep_free_text(db):
+    # given an address kept with codes, and one from before districts were codes
+    coded = clean_address({**GOOD, "province": "31", "regency": "31.71", "district": "Gambir",
+                           "postal_code": "10110"})
+    # then the names are shown for the codes, and the old free text as it was
+    assert place_names(coded) == {"province": "Daerah Khusus Ibukota Jakarta",
+                                  "regency": "Kota Administrasi Jakarta Pusat", "district": "Gambir"}
+    assert place_names({"province": "18", "regency": "18.71", "district": "Kedaton lama"})["district"] == "Kedaton lama"
