@@ -81,16 +81,19 @@ schema("TradeTerms", {
     "description": "The terms of an order made from an accepted quote (null for cart orders). "
                    "shipping_idr is freight_idr: 0 for EXW, FCA and FOB (the buyer pays the "
                    "carriage), the seller's freight line for CFR, CIF, CPT, CIP, DAP, DPU, DDP "
-                   "(insurance included for CIF and CIP). A made-to-order order reserved no stock "
-                   "and waits in_production once paid.",
-    "required": ["incoterm", "port", "label", "freight_idr", "made_to_order", "lead_time_days",
-                 "ready_by"],
+                   "(insurance included for CIF and CIP), or 0 with freight_included when the quote "
+                   "left the freight line out (the carriage is in the unit price). A made-to-order "
+                   "order reserved no stock and waits in_production once paid.",
+    "required": ["incoterm", "port", "label", "freight_idr", "freight_included", "made_to_order",
+                 "lead_time_days", "ready_by"],
     "properties": {
         "incoterm": {"type": "string", "example": "FOB"},
         "port": {"type": "string", "nullable": True, "example": "Panjang",
                  "description": "The port (FOB: of loading; CFR, CIF: of destination) or named place"},
         "label": {"type": "string", "example": "FOB Panjang"},
         "freight_idr": _money, "made_to_order": {"type": "boolean"},
+        "freight_included": {"type": "boolean",
+                             "description": "A freight term whose carriage is in the unit price"},
         "lead_time_days": {"type": "integer"},
         "ready_by": {"type": "string", "format": "date", "nullable": True,
                      "description": "The day of acceptance plus the lead time"}}})

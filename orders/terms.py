@@ -17,6 +17,15 @@ from datetime import date
 
 from orders.models import Order, OrderTradeTerms
 
+INCOTERMS = ("EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+#: terms where the seller pays the main carriage, so a quote carries the seller's freight line
+#: in rupiah (CIF and CIP: insurance included in it; DDP: import duties too); with the others
+#: (EXW, FCA, FOB) the buyer pays it, and an order from the quote charges no shipping at all
+FREIGHT_TERMS = ("CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+#: the sea terms whose port a quote must name: FOB the port of loading, CFR and CIF the port of
+#: destination (the other terms may name their place in the same field)
+PORT_TERMS = ("FOB", "CFR", "CIF")
+
 
 @dataclass(frozen=True)
 class TradeTerms:
@@ -40,6 +49,12 @@ def terms_label(incoterm: str, port: str | None) -> str:
     return f"{incoterm} {port}" if port else incoterm
 
 
+def carriage_included(incoterm: str, freight_idr: int) -> bool:
+    """Whether the unit price includes the seller's carriage: a freight term quoted without a
+    freight line (the API's documented quote body, `promotions.trade.quote_terms`)."""
+    return incoterm in FREIGHT_TERMS and not freight_idr
+
+
 def apply_to_cart(cart, terms: TradeTerms) -> None:
     """Charge the quote's freight line instead of the parcel shipping `build_cart` computed."""
     for group in cart.groups:
@@ -54,5 +69,6 @@ def trade_terms_json(order: Order) -> dict | None:
         return None
     return {"incoterm": terms.incoterm, "port": terms.port,
             "label": terms_label(terms.incoterm, terms.port), "freight_idr": terms.freight_idr,
+            "freight_included": carriage_included(terms.incoterm, terms.freight_idr),
             "made_to_order": terms.made_to_order, "lead_time_days": terms.lead_time_days,
             "ready_by": terms.ready_by.isoformat() if terms.ready_by else None}

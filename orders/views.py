@@ -22,7 +22,7 @@ from marketplace.web import acting_user, current_lang, service_call
 from orders import bp, state
 from orders.forms import ACTION_LABELS, ZONE_LABELS, ShippingRatesForm
 from orders.shipping import rates_for, set_rates
-from orders.terms import terms_label
+from orders.terms import carriage_included, terms_label
 
 PER_PAGE = 20
 ACTION_DONE = {
@@ -57,7 +57,8 @@ def _order_helpers():
     return {"status_label": state.status_label, "order_payment_status": state.order_payment_status,
             "checkout_payment": state.checkout_payment,
             "action_labels": ACTION_LABELS, "address_lines": address_lines,
-            "zone_labels": ZONE_LABELS, "terms_label": terms_label}
+            "zone_labels": ZONE_LABELS, "terms_label": terms_label,
+            "carriage_included": carriage_included}
 
 
 # --- seller settings ----------------------------------------------------

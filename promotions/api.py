@@ -399,11 +399,14 @@ def post_message(rfq_id: int):
      errors=(401, 404, 409, 422), response=ref("Quote"),
      request_body={"type": "object", "required": ["unit_price_idr", "min_qty", "lead_time_days",
                                                   "valid_until"],
-                   "description": "The RFQ's Incoterm decides what else a quote needs (422 "
-                                  "otherwise): FOB, CFR and CIF a port (FOB: of loading, e.g. "
-                                  "Panjang; CFR, CIF: of destination); CFR, CIF, CPT, CIP, DAP, DPU "
-                                  "and DDP a freight_idr of at least 1 (insurance included for "
-                                  "CIF and CIP), EXW, FCA and FOB none. A quantity (the RFQ's, or "
+                   "description": "The four required keys make a whole quote: the port is "
+                                  "then to be agreed and, under a term where the seller pays the "
+                                  "carriage, the carriage is in the unit price. Sent, port and "
+                                  "freight_idr must fit the RFQ's Incoterm (422 otherwise): FOB, "
+                                  "CFR and CIF a port (FOB: of loading, e.g. Panjang; CFR, CIF: of "
+                                  "destination); CFR, CIF, CPT, CIP, DAP, DPU and DDP a freight_idr "
+                                  "of at least 1 (insurance included for CIF and CIP), EXW, FCA and "
+                                  "FOB none. A quantity (the RFQ's, or "
                                   "min_qty if higher) above the product's stock needs "
                                   "made_to_order, and made to order a lead_time_days of 1 or more.",
                    "properties": {

@@ -12,6 +12,7 @@ from catalog.models import Product, Store
 from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
+from orders.terms import FREIGHT_TERMS, INCOTERMS, PORT_TERMS  # noqa: F401  (promotions names them here too)
 
 BigInt = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 
@@ -184,14 +185,6 @@ class RfqStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-INCOTERMS = ("EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
-#: terms where the seller pays the main carriage, so a quote carries the seller's freight line
-#: in rupiah (CIF and CIP: insurance included in it; DDP: import duties too); with the others
-#: (EXW, FCA, FOB) the buyer pays it, and an order from the quote charges no shipping at all
-FREIGHT_TERMS = ("CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
-#: the sea terms whose port a quote must name: FOB the port of loading, CFR and CIF the port of
-#: destination (the other terms may name their place in the same field)
-PORT_TERMS = ("FOB", "CFR", "CIF")
 MAX_PORT_LEN = 80
 #: Indonesian export ports offered as suggestions for the port of loading: (port, city)
 EXPORT_PORTS = (

@@ -170,6 +170,11 @@ def quote_terms(rfq: Rfq, data: dict, *, min_qty: int | None, lead_time_days: in
     - FREIGHT_TERMS (CFR, CIF, CPT, CIP, DAP, DPU, DDP) need the seller's freight line, at least
       Rp1: the term makes the seller pay the carriage, and a line of nothing is a forgotten
       field far more often than free carriage. EXW, FCA and FOB carry none (0 or left out).
+    - A body that leaves `port` and `freight_idr` out altogether is the API's documented quote
+      (`{unit_price_idr, min_qty, lead_time_days, valid_until}`, which outside programs send):
+      the port is then to be agreed (None) and the carriage is included in the unit price
+      (freight_idr 0 under a freight term, `freight_included`). A field that is sent, as the
+      page's form always does, must be filled where the term needs it.
     - The quantity the order will have (the RFQ's, or the quote's minimum if higher) may exceed
       the product's stock only when the quote is made to order, and made to order needs a lead
       time of at least one day.
@@ -181,12 +186,14 @@ def quote_terms(rfq: Rfq, data: dict, *, min_qty: int | None, lead_time_days: in
     except v.FieldError as exc:
         errors["port"] = exc.message
     else:
-        if terms["port"] is None and incoterm in PORT_TERMS:
+        if terms["port"] is None and incoterm in PORT_TERMS and "port" in data:
             errors["port"] = port_required_message(incoterm)
     freight = data.get("freight_idr")
     no_freight = freight is None or (not isinstance(freight, bool) and str(freight).strip() in ("", "0"))
     if incoterm in FREIGHT_TERMS:
-        if no_freight:
+        if "freight_idr" not in data:
+            pass  # the documented body: carriage included in the unit price
+        elif no_freight:
             errors["freight_idr"] = _l("Dengan %(term)s penjual menanggung pengangkutan: isi ongkos "
                                        "angkut dalam rupiah (lebih dari 0).", term=incoterm)
         else:

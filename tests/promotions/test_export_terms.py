@@ -80,6 +80,7 @@ def test_each_incoterm_sets_the_orders_shipping_and_terms(client, db, trade, inc
     assert order["total_idr"] == 72000 * 200 + shipping == accepted.get_json()["total_idr"]
     assert order["trade_terms"] == {
         "incoterm": incoterm, "port": terms.get("port"), "label": label, "freight_idr": shipping,
+        "freight_included": False,
         "made_to_order": False, "lead_time_days": 21,
         "ready_by": (today_wib() + timedelta(days=21)).isoformat()}
     # and the in-stock quote reserved its 200 units, as any checkout does
@@ -134,9 +135,10 @@ def test_a_made_to_order_quote_goes_beyond_stock_into_production_then_ships(clie
 
 
 @pytest.mark.parametrize("incoterm, terms, field, message", [
-    ("FOB", {}, "port", "Dengan FOB, isi pelabuhan muat (mis. Panjang, Tanjung Priok)."),
-    ("CIF", {"freight_idr": 1_000_000}, "port", "Dengan CIF, isi pelabuhan tujuan (mis. Rotterdam, Tokyo)."),
-    ("CIF", {"port": "Rotterdam"}, "freight_idr",
+    ("FOB", {"port": ""}, "port", "Dengan FOB, isi pelabuhan muat (mis. Panjang, Tanjung Priok)."),
+    ("CIF", {"port": None, "freight_idr": 1_000_000}, "port",
+     "Dengan CIF, isi pelabuhan tujuan (mis. Rotterdam, Tokyo)."),
+    ("CIF", {"port": "Rotterdam", "freight_idr": None}, "freight_idr",
      "Dengan CIF penjual menanggung pengangkutan: isi ongkos angkut dalam rupiah (lebih dari 0)."),
     ("DAP", {"freight_idr": 0}, "freight_idr",
      "Dengan DAP penjual menanggung pengangkutan: isi ongkos angkut dalam rupiah (lebih dari 0)."),
@@ -153,6 +155,27 @@ def test_a_quote_missing_what_its_term_needs_is_refused(client, db, trade, incot
     error = refused.get_json()["error"]
     assert error["code"] == "invalid_fields" and error["fields"] == {field: message}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Quote)) == 0
+
+
+@pytest.mark.parametrize("incoterm", ["FOB", "CIF", "DDP"])
+def test_the_documented_quote_body_alone_is_a_whole_quote(app, client, db, trade, pages, incoterm):
+    # given an RFQ for 200 packs, and a program that sends only the four keys API.md documents
+    rfq_id = trade["rfq"](incoterm)
+    made = quote(client, trade, rfq_id)
+    # then the quote is made: the port to be agreed, and no freight line on top of the unit price
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert (body["port"], body["freight_idr"]) == (None, 0)
+    # and the order charges 200 x Rp72.000 and nothing more, saying why
+    order = accept(client, trade, body["id"]).get_json()["orders"][0]
+    assert (order["shipping_idr"], order["total_idr"]) == (0, 200 * 72000)
+    freight_term = incoterm != "FOB"
+    assert order["trade_terms"]["label"] == incoterm
+    assert order["trade_terms"]["freight_included"] is freight_term
+    buyer, _ = pages
+    page = text(buyer.get(f"/pesanan/{order['id']}"))
+    assert ("termasuk dalam harga satuan" in page) is freight_term
+    assert ("tidak ada: pengangkutan ditanggung pembeli" in page) is not freight_term
 
 
 def test_a_quote_beyond_stock_needs_made_to_order_in_either_language(client, db, trade):
