@@ -38,6 +38,7 @@ TYPED_COURIERS = (
 def upgrade():
     with op.batch_alter_table('shipping_rates', schema=None) as batch_op:
         batch_op.add_column(sa.Column('service', sa.String(length=30), nullable=True))
+        batch_op.drop_constraint('uq_shipping_rates_store_zone', type_='unique')
     conn = op.get_bind()
     rates = sa.table('shipping_rates', sa.column('store_id', sa.Integer), sa.column('service', sa.String),
                      sa.column('zone', sa.String), sa.column('first_kg_idr', BigInt),
@@ -54,7 +55,6 @@ def upgrade():
         conn.execute(sa.insert(rates), copies)
     with op.batch_alter_table('shipping_rates', schema=None) as batch_op:
         batch_op.alter_column('service', existing_type=sa.String(length=30), nullable=False)
-        batch_op.drop_constraint('uq_shipping_rates_store_zone', type_='unique')
         batch_op.create_unique_constraint('uq_shipping_rates_store_service_zone',
                                           ['store_id', 'service', 'zone'])
 
@@ -89,8 +89,9 @@ def downgrade():
     conn = op.get_bind()
     rates = sa.table('shipping_rates', sa.column('service', sa.String))
     # one rate per store and zone again: the JNE REG one (Pos EMS abroad)
-    conn.execute(sa.delete(rates).where(rates.c.service.notin_(('jne_reg', 'pos_ems'))))
     with op.batch_alter_table('shipping_rates', schema=None) as batch_op:
         batch_op.drop_constraint('uq_shipping_rates_store_service_zone', type_='unique')
+    conn.execute(sa.delete(rates).where(rates.c.service.notin_(('jne_reg', 'pos_ems'))))
+    with op.batch_alter_table('shipping_rates', schema=None) as batch_op:
         batch_op.create_unique_constraint('uq_shipping_rates_store_zone', ['store_id', 'zone'])
         batch_op.drop_column('service')

@@ -205,3 +205,55 @@ def test_the_demo_gives_its_stores_a_courier_choice(app, runner, db):
     # and every store ships somewhere in Indonesia
     for store in db.session.scalars(sa.select(Store)):
         assert shipping_options(plan_for(store), "same_province", 1000, 10_000), store.slug
+
+
+def test_the_upgrade_keeps_old_store_rates_and_maps_typed_couriers(app, tmp_path):
+    """Migration 0010 on a database from before couriers (a SQLite file of its own)."""
+    import sqlalchemy as sa
+    from alembic.script import ScriptDirectory
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from marketplace.extensions import db, limiter
+
+    saved_limiter = (limiter._storage, limiter._limiter, limiter.enabled)
+    old = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}",
+                      "SEARCH_INDEX_PATH": str(tmp_path / "search.db"), "ELASTICSEARCH_URL": None,
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+    try:
+        with old.app_context():
+            before = ScriptDirectory.from_config(old.extensions["migrate"].migrate.get_config()) \
+                .get_revision("0010").down_revision
+            # given a store with its own rates per zone and orders shipped with typed couriers
+            upgrade(revision=before)
+            for statement in (
+                "INSERT INTO users (id, email, name, password_hash, is_active, created_at) "
+                "VALUES (1, 's@example.test', 'S', 'x', 1, '2026-12-01')",
+                "INSERT INTO stores (id, owner_id, name, slug, description, province_code, regency_code, "
+                "nib, scale, whatsapp, export_ready, created_at, updated_at) VALUES (1, 1, 'T', 't', '', "
+                "'18', '18.02', '1234567890123', 'mikro', '+6281', 0, '2026-12-01', '2026-12-01')",
+                "INSERT INTO shipping_rates (store_id, zone, first_kg_idr, next_kg_idr) VALUES "
+                "(1, 'other_island', 30000, 7000), (1, 'international', 200000, 90000)",
+                "INSERT INTO checkouts (id, reference, buyer_id, payment_method, payment_status, total_idr, "
+                "shipping_address, created_at, expires_at) VALUES (1, 'r', 1, 'bank_transfer', 'paid', 3, "
+                "'{}', '2026-12-01', '2026-12-01')",
+                *(f"INSERT INTO orders (checkout_id, store_id, buyer_id, status, subtotal_idr, shipping_idr, "
+                  f"discount_idr, total_idr, refunded_idr, weight_g, shipping_zone, courier, created_at, "
+                  f"updated_at) VALUES (1, 1, 1, 'shipped', 0, 1, 0, 1, 0, 0, 'other_island', '{typed}', "
+                  f"'2026-12-01', '2026-12-01')" for typed in ("J&T Express", " jne ", "Lion Parcel"))):
+                db.session.execute(sa.text(statement))
+            db.session.commit()
+            # when the database is upgraded
+            upgrade(revision="0010")
+            rates = db.session.execute(sa.text(
+                "SELECT service, zone, first_kg_idr, next_kg_idr FROM shipping_rates ORDER BY service")).all()
+            couriers = db.session.scalars(sa.text("SELECT courier FROM orders ORDER BY id")).all()
+            db.session.remove()
+    finally:
+        limiter._storage, limiter._limiter, limiter.enabled = saved_limiter
+    # then its rates are its rates for each default service (so its prices stay what they were)
+    assert rates == [("jne_reg", "other_island", 30000, 7000), ("jnt_ez", "other_island", 30000, 7000),
+                     ("pos_ems", "international", 200000, 90000), ("pos_kilat", "other_island", 30000, 7000)]
+    # and typed couriers that name a known one are its code; other text stays
+    assert couriers == ["jnt", "jne", "Lion Parcel"]
