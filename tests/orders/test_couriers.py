@@ -276,6 +276,7 @@ def test_the_seller_chooses_couriers_own_rates_and_free_shipping(app, make_produ
     page = text(seller.get("/jual/ongkir"))
     assert "Pengaturan pengiriman tersimpan." in page
     assert 'value="30000"' in page and 'value="200000"' in page
+    assert page.count('<details class="own-rates" open>') == 1       # JNE REG's own rates, shown
     assert re.search(r'<input checked id="svc_kurir_toko"', page) and re.search(r'<input id="svc_jnt_ez"', page)
     # then a buyer in Jakarta pays 30.000 + 7.000 for 1.5 kg, with JNE REG the only service there
     client, _ = buyer_client()
