@@ -5,7 +5,9 @@
 generated picture. Everything goes through the catalog's own rules: stores through
 `services.create_store`, products through the CSV importer's bulk path (`csv_io.import_rows`),
 pictures through `images.store_image`; so demo data is always data the site itself would accept.
-The same seed gives the same stores and products. It adds and flushes; the caller commits.
+The same seed gives the same stores and products. Other domains add theirs for the new stores
+through the `demo_extras` hook (orders: each store's couriers). It adds and flushes; the caller
+commits.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from catalog.validation import slugify
 from marketplace.accounts.models import Role, User, UserRole
 from marketplace.accounts.services import find_user_by_email, grant_role, register_user
 from marketplace.extensions import db
+from marketplace.hooks import Hook
 from marketplace.timeutil import utcnow
 
 DEFAULT_STORES = 40
@@ -37,6 +40,9 @@ DEFAULT_SEED = 1808  # 18: Lampung's province code
 PASSWORD = "demo12345"
 ACCOUNTS = (("admin@demo.test", "admin"), ("officer@demo.test", "officer"),
             ("seller@demo.test", "seller"), ("buyer@demo.test", "buyer"))
+#: Other domains add their own demo data for the stores the seeder made (orders: couriers).
+#: Each entry takes (stores, rng): the new stores, in order, and the seeder's random source.
+demo_extras = Hook("demo_extras", "Functions (stores, rng) -> None adding demo data for new demo stores.")
 IMAGE_SIDE = 400  # the thumbnail's size: store_image then keeps it as it is, no resampling
 IMAGE_WORKERS = 4  # WebP encoding releases the GIL, so threads share the work across cores
 
@@ -517,4 +523,5 @@ def seed_demo(*, stores: int = DEFAULT_STORES, products: int = DEFAULT_PRODUCTS,
         db.session.execute(sa.insert(ProductImage.__table__), pictures[start:start + 500])
     summary.images = len(pictures)
     products_changed.send(None, product_ids=product_ids)
+    demo_extras.call([store for store, _owner, _cats in made], rng)
     return summary

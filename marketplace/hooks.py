@@ -18,6 +18,8 @@ The hooks of the house (who declares them, who registers):
   store's events; the core: the account page).
 - `catalog.home.home_sections`: functions `() -> HomeSection | None` adding a section to the home
   page (promotions adds the live and upcoming events).
+- `catalog.demo.demo_extras`: functions `(stores, rng)` adding a domain's demo data for the
+  stores the demo seeder made (orders gives them couriers).
 - `search.documents.document_fields`: functions `(product_ids, session) -> {id: fields}` adding
   fields to search documents (promotions adds the events a product is curated in).
 - `orders.cart.price_offers`: functions `(product_ids) -> {id: (unit_price_idr, source)}`,

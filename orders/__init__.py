@@ -83,6 +83,10 @@ def init_app(app):
     region_recoded.register(app, recode_addresses)
     _register_header_links(app)
     _register_jobs(app)
+    from catalog.demo import demo_extras
+    from orders.demo import seed_shipping
+
+    demo_extras.register(app, seed_shipping)  # the demo stores' couriers
     from marketplace.crawl import private_paths
 
     for path in ("/keranjang", "/checkout", "/pembayaran", "/pesanan", "/webhooks"):

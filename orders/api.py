@@ -28,6 +28,7 @@ from marketplace.web import acting_user
 from orders import checkout as checkout_service
 from orders import services
 from orders.cart import bag_for, build_cart, set_quantity
+from orders.couriers import COURIERS, SERVICES
 from orders.models import Checkout, OrderStatus, PaymentMethod
 from orders.payments import service as payments
 from orders.payments import stripe as gateway
@@ -41,7 +42,36 @@ enum_source("payment_methods", lambda: [m.value for m in PaymentMethod
                                         if m != PaymentMethod.CARD or gateway.configured()],
             cache=False)
 
+enum_source("shipping_services", lambda: list(SERVICES))
+
 _money = {"type": "integer"}
+schema("ShippingOption", {
+    "type": "object",
+    "required": ["code", "courier", "courier_name", "service", "cost_idr", "days_min", "days_max", "free"],
+    "properties": {
+        "code": {"type": "string", "description": "The service's code: what shipping_choices take."},
+        "courier": {"type": "string", "enum": list(COURIERS)},
+        "courier_name": {"type": "string"}, "service": {"type": "string", "description": "e.g. REG"},
+        "cost_idr": _money, "days_min": {"type": "integer"}, "days_max": {"type": "integer"},
+        "free": {"type": "boolean", "description": "Free by the store's free-shipping threshold."}}})
+schema("Shipment", {
+    "type": "object",
+    "required": ["courier", "courier_name", "service", "service_name", "days_min", "days_max",
+                 "tracking_number", "tracking_url", "tracks"],
+    "properties": {
+        "courier": {"type": "string", "nullable": True, "description":
+                    "The courier carrying it once shipped (a code; text typed before couriers "
+                    "were known stays as typed); before that the chosen service's courier."},
+        "courier_name": {"type": "string", "nullable": True},
+        "service": {"type": "string", "nullable": True, "description": "The service the buyer chose."},
+        "service_name": {"type": "string", "nullable": True},
+        "days_min": {"type": "integer", "nullable": True},
+        "days_max": {"type": "integer", "nullable": True},
+        "tracking_number": {"type": "string", "nullable": True},
+        "tracking_url": {"type": "string", "nullable": True,
+                         "description": "The courier's public tracking page for this parcel."},
+        "tracks": {"type": "boolean", "nullable": True,
+                   "description": "Whether the courier gives tracking numbers."}}})
 schema("CartLine", {"type": "object", "required": ["product", "quantity", "unit_price_idr", "line_total_idr"],
                     "properties": {"product": ref("Product"), "quantity": {"type": "integer"},
                                    "unit_price_idr": _money, "line_total_idr": _money,
@@ -54,7 +84,25 @@ schema("Cart", {"type": "object", "required": ["lines", "stores", "total_idr"], 
                                                          "subtotal_idr": _money, "weight_g": {"type": "integer"},
                                                          "shipping_idr": {"type": "integer", "description":
                                                                           "0 until a destination is known (shipping_known)"},
-                                                         "zone": {"type": "string", "nullable": True}}}},
+                                                         "zone": {"type": "string", "nullable": True},
+                                                         "shipping_options": {
+                                                             "type": "array", "items": ref("ShippingOption"),
+                                                             "description": "Services the store offers to the "
+                                                                            "destination, cheapest first; empty "
+                                                                            "until a destination is known"},
+                                                         "shipping_service": {
+                                                             "type": "string", "nullable": True,
+                                                             "description": "The service priced in shipping_idr "
+                                                                            "(the cheapest; null until a "
+                                                                            "destination is known, or when the "
+                                                                            "store ships nowhere near it)"},
+                                                         "free_shipping": {
+                                                             "type": "object", "nullable": True,
+                                                             "required": ["min_idr", "missing_idr", "reached"],
+                                                             "description": "The store's free-shipping threshold "
+                                                                            "(domestic), null without one",
+                                                             "properties": {"min_idr": _money, "missing_idr": _money,
+                                                                            "reached": {"type": "boolean"}}}}}},
     "shipping_known": {"type": "boolean"}, "total_idr": _money}})
 schema("ShippingAddressInput", {
     "type": "object", "required": ["name", "phone", "line1", "country"],
@@ -111,8 +159,10 @@ schema("Order", {"type": "object", "required": ["id", "status", "store", "lines"
                      "subtotal_idr": _money, "shipping_idr": _money, "discount_idr": _money,
                      "total_idr": _money, "refunded_idr": _money,
                      "shipping_zone": {"type": "string"}, "shipping_address": ref("ShippingAddress"),
-                     "courier": {"type": "string", "nullable": True},
+                     "courier": {"type": "string", "nullable": True,
+                                 "description": "The courier's name once shipped (see shipping)."},
                      "tracking_number": {"type": "string", "nullable": True},
+                     "shipping": ref("Shipment"),
                      "cancel_reason": {"type": "string", "nullable": True},
                      "trade_terms": ref("TradeTerms"),
                      "payment": {"type": "object", "properties": {
@@ -194,7 +244,14 @@ def delete_cart_item(product_id: int):
                             "description": "card only where Stripe is configured"},
          "payment_method_id": {"type": "string", "maxLength": 255, "nullable": True, "description":
                                "a Stripe PaymentMethod id (pm_...) to charge now; without it the "
-                               "answer carries a client_secret to confirm on the client"}}})
+                               "answer carries a client_secret to confirm on the client"},
+         "shipping_choices": {
+             "type": "object", "nullable": True, "maxProperties": 100,
+             "additionalProperties": {"type": "string", "x-enum-from": "shipping_services"},
+             "description": "{store slug: service code} from the cart's shipping_options; a store "
+                            "left out ships with its cheapest. A store not in the cart, or a "
+                            "service the store does not offer to the address, is 422 "
+                            "(shipping_choices.<slug>)."}}})
 def checkout():
     data = json_body()
     buyer = acting_user()
@@ -205,7 +262,8 @@ def checkout():
         address = checkout_service.checkout_input(data.get("shipping_address"), data.get("payment_method"))
         placed = checkout_service.place_checkout(
             buyer, bag.quantities(), address, payment_method=data.get("payment_method"),
-            payment_method_id=data.get("payment_method_id"), idempotency_key=key)
+            payment_method_id=data.get("payment_method_id"), idempotency_key=key,
+            shipping_choices=data.get("shipping_choices") or {})
         bag.clear()
     return jsonify(checkout_json(placed, buyer)), 201
 
@@ -264,8 +322,12 @@ ACTIONS = ("accept", "pack", "ship", "deliver", "complete", "cancel", "confirm_t
      request_body={"type": "object", "required": ["action"], "properties": {
          "action": {"type": "string", "enum": list(ACTIONS)},
          "reason": text_schema(MAX_REASON, required=False, nullable=True),
-         "courier": text_schema(60, required=False, nullable=True),
-         "tracking_number": text_schema(80, required=False, nullable=True)}})
+         "courier": text_schema(60, required=False, nullable=True, description=(
+             "ship: a courier code (jne, jnt, sicepat, anteraja, pos, kurir_toko, ambil_sendiri) "
+             "or its name (JNE, J&T Express ...); default the courier of the service the buyer "
+             "chose. Another text, or a courier that does not go to the order's zone, is 422.")),
+         "tracking_number": text_schema(80, required=False, nullable=True, description=(
+             "ship: required for couriers that track parcels (not kurir_toko, ambil_sendiri)"))}})
 def transition(order_id: int):
     actor = acting_user()
     order = services.order_for(order_id, actor)  # not yours: 404 before anything about the body

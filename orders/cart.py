@@ -19,7 +19,7 @@ from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.hooks import Hook
 from orders.models import CartItem
-from orders.shipping import rates_for, shipping_cost
+from orders.shipping import ShippingOption, ShippingPlan, plan_for, shipping_options, zone_for
 
 SESSION_KEY = "cart"
 MAX_LINES = 100
@@ -183,6 +183,18 @@ class StoreGroup:
     weight_g: int = 0
     shipping_idr: int | None = None
     zone: str | None = None
+    plan: ShippingPlan | None = None
+    #: the services the store offers to the destination, cheapest first (once it is known)
+    options: list[ShippingOption] = field(default_factory=list)
+    #: the buyer's choice among them (the cheapest unless they chose another)
+    choice: ShippingOption | None = None
+    #: a service code the buyer asked for that the store does not offer there
+    refused_choice: str | None = None
+
+    @property
+    def missing_for_free(self) -> int | None:
+        """Rupiah more to spend here for free shipping (0: reached; None: no threshold)."""
+        return self.plan.missing_for_free(self.subtotal_idr) if self.plan else None
 
 
 @dataclass
@@ -203,14 +215,23 @@ class CartView:
     def empty(self) -> bool:
         return not self.groups
 
+    @property
+    def unshippable(self) -> list[StoreGroup]:
+        """Stores that offer no service to the destination."""
+        return [g for g in self.groups if self.shipping_known and g.choice is None]
+
 
 def build_cart(quantities: dict[int, int], address: dict | None = None,
-               fixed_prices: dict[int, tuple[int, str]] | None = None) -> CartView:
+               fixed_prices: dict[int, tuple[int, str]] | None = None,
+               shipping_choices: dict[str, str] | None = None) -> CartView:
     """Price a cart from the database: tier prices (or a better price a `price_offers` hook entry offers),
     per-store subtotals, shipping (when the address is known) and the total.
 
     `fixed_prices` ({product_id: (unit price, source)}) are agreed prices, such as an accepted
     quote: they replace every other price and the minimum order quantity.
+    `shipping_choices` ({store slug: service code}) are the buyer's courier services; a store
+    without one ships with its cheapest, and a code the store does not offer there is kept in
+    `refused_choice` (the cheapest is priced meanwhile; placing refuses it).
     """
     if not quantities:
         return CartView([], 0, address is not None)
@@ -245,10 +266,19 @@ def build_cart(quantities: dict[int, int], address: dict | None = None,
         group.subtotal_idr += unit * quantity
         group.weight_g += product.weight_g * quantity
     total = 0
+    choices = shipping_choices or {}
     for group in by_store.values():
+        group.plan = plan_for(group.store)
         if address is not None:
-            group.shipping_idr, group.zone = shipping_cost(group.store, address, group.weight_g,
-                                                           rates_for(group.store))
-            total += group.shipping_idr
+            group.zone = zone_for(group.store, address)
+            group.options = shipping_options(group.plan, group.zone, group.weight_g, group.subtotal_idr)
+            wanted = choices.get(group.store.slug)
+            group.choice = next((o for o in group.options if o.code == wanted), None)
+            if wanted and group.choice is None:
+                group.refused_choice = wanted
+            group.choice = group.choice or (group.options[0] if group.options else None)
+            if group.choice is not None:
+                group.shipping_idr = group.choice.cost_idr
+                total += group.shipping_idr
         total += group.subtotal_idr
     return CartView(list(by_store.values()), total, address is not None)

@@ -20,7 +20,7 @@ from marketplace.web import acting_user, current_lang, flash_errors
 from orders import bp, services
 from orders.cart import bag_for, build_cart, set_quantity
 from orders.checkout import PaymentDeclined, TotalChanged, place_checkout
-from orders.forms import AddToCartForm, CartLineForm, CheckoutForm, TransferProofForm
+from orders.forms import AddToCartForm, CartLineForm, CheckoutForm, TransferProofForm, shipping_choices
 from orders.models import PaymentMethod
 from orders.payments import stripe as gateway
 
@@ -100,9 +100,12 @@ def _stripe_mode() -> str:
 @bp.route("/checkout", methods=["GET", "POST"])
 @login_required
 def checkout():
-    """The shipping address, the cost per store and the payment method; places the checkout.
+    """The shipping address, the courier service per store and the payment method; places the
+    checkout.
 
-    "Hitung ongkir" (`calculate`) prices shipping for the address; "Bayar" (`place`) calls
+    "Hitung ongkir" (`calculate`) prices shipping for the address and lists each store's
+    services as radio buttons (`ship-<store slug>`, the cheapest checked); pressing it again
+    after choosing another service prices that one. "Bayar" (`place`) calls
     orders.checkout.place_checkout and, on success, goes to the confirmation page. Nothing is
     kept when it fails: the view rolls back on every DomainError.
 
@@ -124,6 +127,8 @@ def checkout():
     if not form.idempotency_key.data:
         form.idempotency_key.data = uuid.uuid4().hex
     address, problem, declined, messages, confirm = None, None, None, [], None
+    choices = shipping_choices(request.form) if request.method == "POST" else {}
+    shipping_errors: dict[str, str] = {}
     # "region_step" (without JavaScript): the next step of the place, nothing checked or placed
     if form.validate_on_submit() and "region_step" not in request.form:
         try:
@@ -142,7 +147,8 @@ def checkout():
                         me, quantities, address, payment_method=form.payment_method.data,
                         payment_method_id=(form.payment_method_id.data or None) if card else None,
                         idempotency_key=form.idempotency_key.data,
-                        expected_total_idr=int(shown) if shown.isdigit() else -1)
+                        expected_total_idr=int(shown) if shown.isdigit() else -1,
+                        shipping_choices=choices)
                     bag.clear()
                 except TotalChanged as exc:
                     db.session.rollback()
@@ -155,19 +161,32 @@ def checkout():
                     problem = exc.message
                 except DomainError as exc:
                     db.session.rollback()
-                    messages += apply_errors(form, exc)
+                    shipping_errors = _shipping_errors(exc)
+                    messages += apply_errors(form, exc) if exc.fields or not shipping_errors else []
                 else:
                     return redirect(url_for("orders.checkout_done", checkout_id=placed.id))
         form.payment_method_id.data = ""  # a declined or unused id is never sent twice
-    view = build_cart(quantities, address)
+    view = build_cart(quantities, address, shipping_choices=choices)
+    in_cart = {group.store.slug for group in view.groups}
+    messages += [message for slug, message in shipping_errors.items() if slug not in in_cart]
     form.shown_total.data = str(view.total_idr) if view.shipping_known else ""
     if view.empty and problem is None:
         flash(_("Keranjang Anda kosong."), "info")
         return redirect(url_for("orders.cart"))
     return render_template(
         "orders/checkout.html", form=form, cart=view, problem=problem, declined=declined,
-        messages=messages, confirm=confirm, stripe_mode=_stripe_mode(),
+        messages=messages, confirm=confirm, shipping_errors=shipping_errors, stripe_mode=_stripe_mode(),
         stripe_key=current_app.config["STRIPE_PUBLISHABLE_KEY"] or "")
+
+
+def _shipping_errors(exc: DomainError) -> dict[str, str]:
+    """Take the `shipping_choices.<slug>` messages out of a service error, by store slug (the
+    page shows them at that store's couriers); the rest stay for the form."""
+    found = {key.removeprefix("shipping_choices."): message for key, message in exc.fields.items()
+             if key.startswith("shipping_choices.")}
+    for slug in found:
+        exc.fields.pop(f"shipping_choices.{slug}")
+    return found
 
 
 @bp.post("/pembayaran/kartu-uji")

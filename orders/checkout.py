@@ -84,6 +84,26 @@ def checkout_input(shipping_address, payment_method) -> dict:
     return address
 
 
+def _check_shipping_choices(cart, choices: dict[str, str]) -> None:
+    """Every store ships to the address, with the service the buyer chose if they chose one."""
+    errors = {}
+    in_cart = {group.store.slug for group in cart.groups}
+    for slug in choices:
+        if slug not in in_cart:
+            errors[f"shipping_choices.{slug}"] = _l("Toko ini tidak ada di keranjang.")
+    for group in cart.groups:
+        key = f"shipping_choices.{group.store.slug}"
+        if not group.options:
+            errors[key] = _l("%(store)s tidak mengirim ke alamat ini. Hapus produknya dari keranjang "
+                             "atau kirim ke alamat lain.", store=group.store.name)
+        elif group.refused_choice:
+            errors[key] = _l("%(store)s tidak menawarkan layanan itu ke alamat ini. Pilih salah satu: "
+                             "%(codes)s.", store=group.store.name,
+                             codes=", ".join(o.code for o in group.options))
+    if errors:
+        raise ValidationError(fields=errors)
+
+
 def _reserve_then_pay(checkout: Checkout, payment_method_id: str | None) -> Checkout:
     """Card checkouts never hold product rows locked while Stripe answers: the reservation is
     committed first (the one commit inside a request, on purpose), then the PaymentIntent is
@@ -122,14 +142,19 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
                    source: str | None = None,
                    fixed_prices: dict[int, tuple[int, str]] | None = None,
                    expected_total_idr: int | None = None,
-                   trade_terms: TradeTerms | None = None) -> Checkout:
+                   trade_terms: TradeTerms | None = None,
+                   shipping_choices: dict[str, str] | None = None) -> Checkout:
     """Turn `quantities` ({product_id: quantity}, read once from the buyer's cart or an accepted
     quote) into a paid-or-pending checkout with one order per store, shipped to `address`
     (already cleaned: `catalog.addresses.clean_address` or `checkout_input`).
 
     `fixed_prices` carries agreed prices (an accepted quote) into the same checkout path, and
-    `trade_terms` its terms (orders/terms.py): their freight line instead of parcel shipping, and
-    for made-to-order goods no stock reserved.
+    `trade_terms` its terms (orders/terms.py): their freight line instead of parcel shipping (no
+    courier service is chosen), and for made-to-order goods no stock reserved.
+    `shipping_choices` ({store slug: service code}) are the buyer's courier services; a store
+    left out ships with its cheapest. A choice the store does not offer to the address, a store
+    not in the cart, or a store that ships nowhere near the address: ValidationError
+    `shipping_choices.<slug>`.
     `expected_total_idr`, the total the buyer was shown: when the total is another (shipping
     never shown, a price or rate changed meanwhile), Conflict `total_changed` and nothing is
     placed. The caller empties the cart once this returns. Raises ValidationError (bad payment method, empty
@@ -141,11 +166,13 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
     errors = _payment_method_errors(payment_method)
     if errors:
         raise ValidationError(fields=errors)
-    cart = build_cart(quantities, address, fixed_prices)
-    if trade_terms is not None:
-        apply_to_cart(cart, trade_terms)
+    cart = build_cart(quantities, address, fixed_prices, shipping_choices)
     if cart.empty:
         raise ValidationError(_l("Keranjang Anda kosong."), code="empty_cart")
+    if trade_terms is not None:
+        apply_to_cart(cart, trade_terms)
+    else:
+        _check_shipping_choices(cart, shipping_choices or {})
     if expected_total_idr is not None and expected_total_idr != cart.total_idr:
         raise TotalChanged(_l("Total dengan ongkos kirim: %(total)s. Periksa ringkasan, lalu tekan Bayar.",
                               total=rupiah(cart.total_idr)))
@@ -181,6 +208,9 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
                       subtotal_idr=group.subtotal_idr, shipping_idr=group.shipping_idr,
                       discount_idr=0, total_idr=group.subtotal_idr + group.shipping_idr,
                       weight_g=group.weight_g, shipping_zone=group.zone,
+                      shipping_service=group.choice.code if group.choice else None,
+                      shipping_days_min=group.choice.days_min if group.choice else None,
+                      shipping_days_max=group.choice.days_max if group.choice else None,
                       source=source or next((item.source for item in group.lines if item.source), None))
         order.lines = [OrderLine(product_id=item.product.id, title=item.product.title, sku=item.product.sku,
                                  unit_price_idr=item.unit_price_idr, quantity=item.quantity,

@@ -13,9 +13,10 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
 from catalog.forms import AddressForm
+from orders.couriers import COURIERS, SERVICES, find_courier
 from orders.models import PaymentMethod, ShippingZone
 
 NUMERIC = {"inputmode": "numeric"}
@@ -84,13 +85,44 @@ ACTION_LABELS = {
 
 
 class OrderActionForm(FlaskForm):
-    """A move of the order (orders.state.MOVES); ship needs courier and tracking number,
-    cancel a reason (required from the seller)."""
+    """A move of the order (orders.state.MOVES); ship needs a courier (the buyer's choice by
+    default) and, for couriers that track, a tracking number; cancel a reason (required from
+    the seller)."""
 
     action = HiddenField()
     reason = TextAreaField(_l("Alasan pembatalan"), render_kw={"rows": 3, "maxlength": 500})
-    courier = StringField(_l("Kurir"), render_kw={"maxlength": 60, "placeholder": "JNE, J&T, SiCepat, Pos Indonesia…"})
-    tracking_number = StringField(_l("Nomor resi"), render_kw={"maxlength": 80})
+    courier = _select(_l("Kurir"))
+    tracking_number = StringField(_l("Nomor resi"), render_kw={"maxlength": 80, "autocomplete": "off"})
+
+    def set_couriers(self, order) -> None:
+        """The couriers that go to the order's zone; the buyer's chosen one first and selected."""
+        chosen = SERVICES.get(order.shipping_service or "")
+        couriers = [c for c in COURIERS.values() if c.serves(order.shipping_zone)]
+        typed = find_courier(self.courier.data)
+        self.courier.data = typed.code if typed else self.courier.data
+        if chosen is not None:
+            couriers.sort(key=lambda c: c.code != chosen.courier)
+            if not self.courier.data:
+                self.courier.data = chosen.courier
+        self.courier.choices = [SelectChoice(c.code, c.name) for c in couriers]
+
+
+class FreightActionForm(OrderActionForm):
+    """The moves of an order under export terms: the seller ships by the carrier arranged under
+    the Incoterm (a shipping line or forwarder, typed), with a bill of lading if there is one."""
+
+    courier = StringField(_l("Pengangkut"), render_kw={
+        "maxlength": 80, "placeholder": _l("mis. Meratus Line, Maersk, JNE")})
+    tracking_number = StringField(_l("Nomor B/L, pemesanan atau resi"),
+                                  render_kw={"maxlength": 80, "autocomplete": "off"})
+
+    def set_couriers(self, order) -> None:
+        """Nothing to list: the carrier is typed."""
+
+
+def action_form_class(order) -> type[OrderActionForm]:
+    """The form for `order`'s moves: couriers to choose from, or a carrier to type."""
+    return FreightActionForm if order.trade_terms is not None else OrderActionForm
 
 
 class TransferProofForm(FlaskForm):
@@ -124,29 +156,66 @@ ZONE_LABELS = {
 }
 
 
-class ShippingRatesForm(FlaskForm):
-    """First-kilogram and next-kilogram rupiah for each zone: fields `first_<zone>`, `next_<zone>`."""
+class ShippingSettingsForm(FlaskForm):
+    """The store's couriers: a checkbox per service (`svc_<code>`), its own rate per zone it
+    serves (`first_<code>_<zone>`, `next_<code>_<zone>`; blank: the default) and the
+    free-shipping threshold (`free_shipping_min`; blank: none)."""
+
+    free_shipping_min = StringField(_l("Gratis ongkir untuk belanja minimal (Rp)"), render_kw=NUMERIC)
 
     @classmethod
-    def build(cls, rates: dict[str, tuple[int, int]], **kwargs) -> ShippingRatesForm:
-        data = {}
-        for zone, (first, nxt) in rates.items():
-            data[f"first_{zone}"], data[f"next_{zone}"] = str(first), str(nxt)
+    def build(cls, plan, **kwargs) -> ShippingSettingsForm:
+        """The form filled with the store's offer (`orders.shipping.ShippingPlan`): its own rates
+        only; the defaults show as placeholders."""
+        data = {f"svc_{s.code}": True for s in plan.services}
+        for (code, zone), (first, nxt) in plan.own_rates.items():
+            data[f"first_{code}_{zone}"], data[f"next_{code}_{zone}"] = str(first), str(nxt)
+        if plan.free_shipping_min_idr:
+            data["free_shipping_min"] = str(plan.free_shipping_min_idr)
         return cls(data=data, **kwargs)
 
-    def rows(self):
-        """(zone, label, first-kg field, next-kg field) in zone order."""
-        return [(zone, ZONE_LABELS[zone], self[f"first_{zone}"], self[f"next_{zone}"])
-                for zone in ShippingZone]
+    def couriers(self):
+        """For the page: [(courier, [(service, checkbox, [(zone, label, first, next)])])]."""
+        return [(courier, [(service, self[f"svc_{service.code}"],
+                            [(zone, ZONE_LABELS[zone], self[f"first_{service.code}_{zone}"],
+                              self[f"next_{service.code}_{zone}"])
+                             for zone in ShippingZone if service.serves(zone) and not service.free])
+                           for service in courier.services])
+                for courier in COURIERS.values()]
 
-    def rates(self) -> dict[str, tuple]:
-        return {zone.value: (parse_rupiah(self[f"first_{zone}"].data),
-                             parse_rupiah(self[f"next_{zone}"].data)) for zone in ShippingZone}
+    def services(self) -> list[str]:
+        return [code for code in SERVICES if self[f"svc_{code}"].data]
+
+    def rates(self) -> dict[str, dict[str, tuple]]:
+        return {code: {zone.value: (parse_rupiah(self[f"first_{code}_{zone}"].data),
+                                    parse_rupiah(self[f"next_{code}_{zone}"].data))
+                       for zone in ShippingZone if SERVICES[code].serves(zone) and not SERVICES[code].free}
+                for code in self.services()}
+
+    def free_shipping_min_idr(self):
+        return parse_rupiah(self.free_shipping_min.data)
 
     def field_for_error(self, key: str):
-        """A zone's error goes under its first-kilogram field."""
-        return self._fields.get(f"first_{key}")
+        """`rates.<service>.<zone>` goes under its first-kilogram field; `services` is flashed."""
+        if key == "free_shipping_min_idr":
+            return self.free_shipping_min
+        if key.startswith("rates."):
+            _prefix, code, zone = (key.split(".") + ["", ""])[:3]
+            return self._fields.get(f"first_{code}_{zone}")
+        return None
 
-for _zone in ShippingZone:
-    setattr(ShippingRatesForm, f"first_{_zone}", StringField(_l("Kilogram pertama (Rp)"), render_kw=NUMERIC))
-    setattr(ShippingRatesForm, f"next_{_zone}", StringField(_l("Tiap kilogram berikutnya (Rp)"), render_kw=NUMERIC))
+
+for _service in SERVICES.values():
+    setattr(ShippingSettingsForm, f"svc_{_service.code}", BooleanField(_service.title))
+    for _zone in ShippingZone:
+        if _service.serves(_zone) and not _service.free:
+            setattr(ShippingSettingsForm, f"first_{_service.code}_{_zone}",
+                    StringField(_l("Kilogram pertama (Rp)"), render_kw=NUMERIC))
+            setattr(ShippingSettingsForm, f"next_{_service.code}_{_zone}",
+                    StringField(_l("Tiap kilogram berikutnya (Rp)"), render_kw=NUMERIC))
+
+
+def shipping_choices(formdata) -> dict[str, str]:
+    """The checkout page's courier choices: radio groups `ship-<store slug>` -> {slug: code}."""
+    return {key.removeprefix("ship-"): value for key, value in formdata.items()
+            if key.startswith("ship-") and value}

@@ -46,18 +46,41 @@ class ShippingZone(enum.StrEnum):
 
 
 class ShippingRate(db.Model):
-    """A store's price for a zone: the first kilogram, and each further (started) kilogram."""
+    """A store's own price for one courier service (orders.couriers) to a zone: the first
+    kilogram, and each further (started) kilogram. Services and zones without a row use the
+    service's default rate."""
 
     __tablename__ = "shipping_rates"
-    __table_args__ = (sa.UniqueConstraint("store_id", "zone", name="uq_shipping_rates_store_zone"),
+    __table_args__ = (sa.UniqueConstraint("store_id", "service", "zone",
+                                          name="uq_shipping_rates_store_service_zone"),
                       sa.CheckConstraint("first_kg_idr >= 0 AND next_kg_idr >= 0",
                                          name="rate_not_negative"))
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     store_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("stores.id", ondelete="CASCADE"))
+    #: an orders.couriers service code ("jne_reg")
+    service: so.Mapped[str] = so.mapped_column(sa.String(30))
     zone: so.Mapped[str] = so.mapped_column(sa.String(20))
     first_kg_idr: so.Mapped[int] = so.mapped_column(BigInt)
     next_kg_idr: so.Mapped[int] = so.mapped_column(BigInt)
+
+
+class StoreShipping(db.Model):
+    """The courier services a store offers and its free-shipping threshold. A store without
+    this row offers `orders.couriers.DEFAULT_SERVICES` and no free shipping."""
+
+    __tablename__ = "store_shipping"
+    __table_args__ = (sa.CheckConstraint("free_shipping_min_idr IS NULL OR free_shipping_min_idr > 0",
+                                         name="free_shipping_min_positive"),)
+
+    store_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("stores.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    #: service codes, in the order the store listed them
+    services: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: the store's subtotal in one order from which its shipping is free (domestic), or None
+    free_shipping_min_idr: so.Mapped[int | None] = so.mapped_column(BigInt)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow,
+                                                       onupdate=utcnow)
 
 
 class PaymentMethod(enum.StrEnum):
@@ -134,6 +157,13 @@ class Order(db.Model):
     refunded_idr: so.Mapped[int] = so.mapped_column(BigInt, default=0)
     weight_g: so.Mapped[int] = so.mapped_column(default=0)
     shipping_zone: so.Mapped[str] = so.mapped_column(sa.String(20))
+    #: the courier service the buyer chose (an orders.couriers code; None before couriers)
+    shipping_service: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    #: its estimated delivery days when the order was placed
+    shipping_days_min: so.Mapped[int | None]
+    shipping_days_max: so.Mapped[int | None]
+    #: the courier that carries it (an orders.couriers code), recorded when shipped; orders
+    #: shipped before couriers were reference data may hold the text the seller typed
     courier: so.Mapped[str | None] = so.mapped_column(sa.String(60))
     tracking_number: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)

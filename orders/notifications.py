@@ -19,6 +19,11 @@ ORDER_MESSAGES = {
     "order_accepted": _l("%(store)s menerima pesanan #%(order)s."),
     "order_packed": _l("%(store)s sedang mengemas pesanan #%(order)s."),
     "order_shipped": _l("Pesanan #%(order)s dikirim dengan %(courier)s, resi %(tracking)s."),
+    "order_shipped_tracked": _l("Pesanan #%(order)s dikirim dengan %(courier)s, resi %(tracking)s. "
+                                "Lacak paketnya di %(tracking_url)s"),
+    "order_shipped_own": _l("%(store)s mengantar sendiri pesanan #%(order)s dengan kurir toko."),
+    "order_ready_pickup": _l("Pesanan #%(order)s siap diambil di %(store)s. Hubungi penjual untuk "
+                             "waktu pengambilan."),
     "order_delivered": _l("Pesanan #%(order)s sudah sampai. Konfirmasi bila sudah diterima."),
     "order_completed": _l("Pembeli mengonfirmasi pesanan #%(order)s sudah diterima."),
     "order_auto_complete_soon": Plural(
@@ -36,10 +41,13 @@ ORDER_MESSAGES = {
 
 def _params(order: Order, **extra) -> dict:
     from marketplace.i18n import rupiah
+    from orders.couriers import courier_name, find_courier
 
+    carrier = find_courier(order.courier)
     params = {"order": order.id, "store": order.store.name, "buyer": order.buyer.name,
-              "total": rupiah(order.total_idr), "courier": order.courier or "",
-              "tracking": order.tracking_number or "", "reason": order.cancel_reason or ""}
+              "total": rupiah(order.total_idr), "courier": courier_name(order.courier) or "",
+              "tracking": order.tracking_number or "", "reason": order.cancel_reason or "",
+              "tracking_url": (carrier.tracking_link(order.tracking_number) if carrier else None) or ""}
     params.update(extra)
     return params
 
@@ -58,6 +66,21 @@ def notify(user_id: int, kind: str, order: Order, **extra) -> Notification:
                                 url=f"/pesanan/{order.id}")
 
 
+def _shipped_kind(order: Order) -> str:
+    """What the buyer hears when the order leaves: with the tracking link, from the store's own
+    courier, ready for pickup (or, for a courier typed before couriers were known, plain)."""
+    from orders.couriers import OWN_DELIVERY, PICKUP, find_courier
+
+    carrier = find_courier(order.courier)
+    if carrier is not None and carrier.code == PICKUP:
+        return "order_ready_pickup"
+    if carrier is not None and carrier.code == OWN_DELIVERY:
+        return "order_shipped_own"
+    if carrier is not None and carrier.tracking_link(order.tracking_number):
+        return "order_shipped_tracked"
+    return "order_shipped"
+
+
 def notify_transition(order: Order, action: str, actor) -> None:
     """Tell the other side (or both) about a move of the order's state."""
     seller, buyer = order.store.owner_id, order.buyer_id
@@ -67,9 +90,10 @@ def notify_transition(order: Order, action: str, actor) -> None:
         notify(buyer, "order_paid_buyer", order)
     elif action == "produce":
         notify(buyer, "order_in_production", order, ready=_ready(order))
-    elif action in ("accept", "pack", "ship", "deliver"):
-        kinds = {"accept": "order_accepted", "pack": "order_packed", "ship": "order_shipped",
-                 "deliver": "order_delivered"}
+    elif action == "ship":
+        notify(buyer, _shipped_kind(order), order)
+    elif action in ("accept", "pack", "deliver"):
+        kinds = {"accept": "order_accepted", "pack": "order_packed", "deliver": "order_delivered"}
         notify(buyer, kinds[action], order)
     elif action == "complete" and actor is None:
         notify(seller, "order_auto_completed", order)

@@ -14,9 +14,17 @@ from marketplace.forms import apply_errors
 from marketplace.i18n import rupiah
 from marketplace.web import acting_user, flash_errors, paginate, safe_next
 from orders import bp, services, state
-from orders.forms import ConfirmTransferForm, OrderActionForm, RefundForm, TransferProofForm, parse_rupiah
+from orders.couriers import SERVICES
+from orders.forms import (
+    ConfirmTransferForm,
+    RefundForm,
+    TransferProofForm,
+    action_form_class,
+    parse_rupiah,
+)
 from orders.models import OrderStatus, PaymentMethod
 from orders.payments import service as payments
+from orders.serialise import shipment_json
 from orders.views import ACTION_DONE, PER_PAGE
 
 # --- orders -----------------------------------------------------------------------------------
@@ -44,9 +52,12 @@ def store_orders(store):
 def _render_order(order, *, action_form=None, refund_form=None):
     me = acting_user()
     actions = state.allowed_actions(order, me)
-    forms = {a: OrderActionForm(formdata=None, action=a) for a in actions}
+    form_class = action_form_class(order)
+    forms = {a: form_class(formdata=None, action=a) for a in actions}
     if action_form is not None and action_form.action.data in forms:
         forms[action_form.action.data] = action_form
+    if "ship" in forms:
+        forms["ship"].set_couriers(order)
     role = state.role_of(order, me)
     checkout = order.checkout
     transfer = checkout.payment_method == PaymentMethod.BANK_TRANSFER
@@ -54,6 +65,7 @@ def _render_order(order, *, action_form=None, refund_form=None):
     paid = any(e.action == "pay" for e in order.events)
     return render_template(
         "orders/order.html", order=order, checkout=checkout, role=role, forms=forms,
+        shipment=shipment_json(order), chosen_service=SERVICES.get(order.shipping_service or ""),
         can_upload_proof=role == state.BUYER and transfer and pending,
         can_confirm_transfer=role == state.SELLER and transfer and pending,
         can_refund=role in (state.SELLER, state.ADMIN) and paid
@@ -75,7 +87,7 @@ def order_action(order_id: int):
     """Move the order (accept, pack, ship, deliver, complete, cancel) through services.act."""
     me = acting_user()
     order = services.order_for(order_id, me)
-    form = OrderActionForm()
+    form = action_form_class(order)()
     if not form.validate_on_submit():
         abort(400)
     action = form.action.data

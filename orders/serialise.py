@@ -4,9 +4,29 @@ from __future__ import annotations
 from catalog.api import product_json, store_url
 from marketplace.timeutil import isoformat
 from orders import state
-from orders.cart import CartView
+from orders.cart import CartView, StoreGroup
+from orders.couriers import SERVICES, courier_name, find_courier
 from orders.models import Checkout, Order
+from orders.shipping import ShippingOption
 from orders.terms import trade_terms_json
+
+
+def shipping_option_json(option: ShippingOption) -> dict:
+    service = option.service
+    return {"code": service.code, "courier": service.courier, "courier_name": service.carrier.name,
+            "service": service.name, "cost_idr": option.cost_idr, "days_min": option.days_min,
+            "days_max": option.days_max, "free": option.free}
+
+
+def _store_json(group: StoreGroup) -> dict:
+    missing = group.missing_for_free
+    return {"slug": group.store.slug, "name": group.store.name, "subtotal_idr": group.subtotal_idr,
+            "weight_g": group.weight_g, "shipping_idr": group.shipping_idr or 0, "zone": group.zone,
+            "shipping_options": [shipping_option_json(o) for o in group.options],
+            "shipping_service": group.choice.code if group.choice else None,
+            "free_shipping": None if missing is None else {
+                "min_idr": group.plan.free_shipping_min_idr, "missing_idr": missing,
+                "reached": missing == 0}}
 
 
 def cart_json(cart: CartView) -> dict:
@@ -14,12 +34,23 @@ def cart_json(cart: CartView) -> dict:
         "lines": [{"product": product_json(item.product), "quantity": item.quantity,
                    "unit_price_idr": item.unit_price_idr, "line_total_idr": item.line_total_idr,
                    "problem": item.problem} for item in cart.lines],
-        "stores": [{"slug": g.store.slug, "name": g.store.name, "subtotal_idr": g.subtotal_idr,
-                    "weight_g": g.weight_g, "shipping_idr": g.shipping_idr or 0, "zone": g.zone}
-                   for g in cart.groups],
+        "stores": [_store_json(g) for g in cart.groups],
         "shipping_known": cart.shipping_known,
         "total_idr": cart.total_idr,
     }
+
+
+def shipment_json(order: Order) -> dict:
+    """How an order travels: the service chosen, its estimate, the courier and tracking."""
+    service = SERVICES.get(order.shipping_service or "")
+    carrier = find_courier(order.courier) if order.courier else (service.carrier if service else None)
+    code = carrier.code if carrier else order.courier
+    return {"courier": code, "courier_name": carrier.name if carrier else order.courier,
+            "service": service.code if service else None, "service_name": service.name if service else None,
+            "days_min": order.shipping_days_min, "days_max": order.shipping_days_max,
+            "tracking_number": order.tracking_number,
+            "tracking_url": carrier.tracking_link(order.tracking_number) if carrier else None,
+            "tracks": carrier.tracks if carrier else None}
 
 
 def order_json(order: Order, actor=None) -> dict:
@@ -41,8 +72,9 @@ def order_json(order: Order, actor=None) -> dict:
         "refunded_idr": order.refunded_idr,
         "shipping_zone": order.shipping_zone,
         "shipping_address": checkout.shipping_address,
-        "courier": order.courier,
+        "courier": courier_name(order.courier),
         "tracking_number": order.tracking_number,
+        "shipping": shipment_json(order),
         "cancel_reason": order.cancel_reason,
         "trade_terms": trade_terms_json(order),
         # this order's own payment status; the checkout's (all stores together) beside it

@@ -110,8 +110,8 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
     """Move `order` by `action` if its state and the actor allow it; else Conflict/Forbidden.
 
     `actor` None is the system (webhooks, expiry). Details: `reason` for cancel (required from a
-    seller), `courier` and `tracking_number` for ship. A made-to-order order that is paid moves
-    on into production in the same call.
+    seller), `courier` and `tracking_number` for ship (`record_shipment`). A made-to-order order
+    that is paid moves on into production in the same call.
     """
     move = MOVES.get(action)
     if move is None:
@@ -133,21 +133,7 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
         raise Forbidden(_l("Pesanan berstatus “%(status)s” hanya dapat %(action)s oleh penjual.",
                            status=status_label(order.status), action=ACTION_LABELS.get(action, action)))
     if action == "ship":
-        courier = (details.get("courier") or "").strip()
-        tracking = (details.get("tracking_number") or "").strip()
-        errors = {}
-        if not courier:
-            errors["courier"] = _l("Isi nama kurir.")
-        elif len(courier) > 60:
-            errors["courier"] = _l("Maksimal %(n)d karakter.", n=60)
-        if not tracking:
-            errors["tracking_number"] = _l("Isi nomor resi.")
-        elif len(tracking) > 80:
-            errors["tracking_number"] = _l("Maksimal %(n)d karakter.", n=80)
-        if errors:
-            raise ValidationError(fields=errors)
-        order.courier, order.tracking_number = courier[:60], tracking[:80]
-        note = note or f"{order.courier} {order.tracking_number}"
+        note = note or record_shipment(order, details.get("courier"), details.get("tracking_number"))
     if action == "cancel":
         reason = (details.get("reason") or note or "").strip()
         if role == SELLER and not reason:
@@ -168,6 +154,49 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
     if action == "pay" and order.made_to_order:
         transition(order, "produce", actor=None)
     return order
+
+
+def record_shipment(order: Order, courier: str | None, tracking_number: str | None) -> str:
+    """Put the courier (a code or a known name; default the courier of the service the buyer
+    chose) and the tracking number (required when the courier tracks parcels) on the order;
+    returns the history note ("JNE JNE123"). The courier must go to the order's zone.
+
+    An order under export terms (from a quote) goes by the carrier the seller arranged under its
+    Incoterm: a shipping line or forwarder ("Meratus Line", "Maersk") that is no parcel courier,
+    so its name is kept as typed, with its bill of lading or booking number if there is one."""
+    from orders.couriers import COURIERS, SERVICES, find_courier
+
+    typed = (courier or "").strip()
+    tracking = (tracking_number or "").strip()
+    if order.trade_terms is not None and find_courier(typed) is None:
+        errors = {}
+        if not typed:
+            errors["courier"] = _l("Isi nama pengangkut (pelayaran, ekspedisi atau kurir).")
+        elif len(typed) > 80:
+            errors["courier"] = _l("Maksimal %(n)d karakter.", n=80)
+        if len(tracking) > 80:
+            errors["tracking_number"] = _l("Maksimal %(n)d karakter.", n=80)
+        if errors:
+            raise ValidationError(fields=errors)
+        order.courier, order.tracking_number = typed, tracking or None
+        return f"{typed} {tracking}".strip()
+    chosen = SERVICES.get(order.shipping_service or "")
+    errors = {}
+    carrier = find_courier(typed) if typed else (chosen.carrier if chosen else None)
+    if carrier is None:
+        errors["courier"] = (_l("Kurir tidak dikenal. Pilih salah satu: %(names)s.",
+                                names=", ".join(c.name for c in COURIERS.values()))
+                             if typed else _l("Pilih kurir."))
+    elif not carrier.serves(order.shipping_zone):
+        errors["courier"] = _l("%(courier)s tidak mengirim ke alamat pesanan ini.", courier=carrier.name)
+    if carrier is not None and carrier.tracks and not tracking:
+        errors["tracking_number"] = _l("Isi nomor resi.")
+    elif len(tracking) > 80:
+        errors["tracking_number"] = _l("Maksimal %(n)d karakter.", n=80)
+    if errors:
+        raise ValidationError(fields=errors)
+    order.courier, order.tracking_number = carrier.code, tracking or None
+    return f"{carrier.name} {tracking}".strip()
 
 
 def status_label(status: str):

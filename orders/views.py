@@ -1,4 +1,4 @@
-"""Order pages' shared parts, and the seller's shipping rates. The cart and checkout are in
+"""Order pages' shared parts, and the seller's shipping settings (couriers, rates, free shipping). The cart and checkout are in
 cart_views.py, the orders themselves in order_views.py.
 
 As in catalog/views.py, each view parses the request with a form from orders.forms, calls a
@@ -20,8 +20,9 @@ from catalog.access import store_required
 from catalog.addresses import place_names
 from marketplace.web import acting_user, current_lang, service_call
 from orders import bp, state
-from orders.forms import ACTION_LABELS, ZONE_LABELS, ShippingRatesForm
-from orders.shipping import rates_for, set_rates
+from orders.couriers import SERVICES, days_label, find_courier
+from orders.forms import ACTION_LABELS, ZONE_LABELS, ShippingSettingsForm
+from orders.shipping import plan_for, set_shipping
 from orders.terms import carriage_included, terms_label
 
 PER_PAGE = 20
@@ -58,7 +59,8 @@ def _order_helpers():
             "checkout_payment": state.checkout_payment,
             "action_labels": ACTION_LABELS, "address_lines": address_lines,
             "zone_labels": ZONE_LABELS, "terms_label": terms_label,
-            "carriage_included": carriage_included}
+            "carriage_included": carriage_included, "days_label": days_label,
+            "find_courier": find_courier, "shipping_services": SERVICES}
 
 
 # --- seller settings ----------------------------------------------------
@@ -66,13 +68,16 @@ def _order_helpers():
 @bp.route("/jual/ongkir", methods=["GET", "POST"])
 @store_required(message=None)
 def shipping_rates(store):
-    """The store's shipping price per zone: first kilogram and each further kilogram."""
+    """The store's shipping: the courier services it offers, its own rates per service and
+    zone (blank: the marketplace's), and its free-shipping threshold."""
     me = acting_user()
-    form = ShippingRatesForm.build(rates_for(store))
+    plan = plan_for(store)
+    form = ShippingSettingsForm.build(plan)
     if form.validate_on_submit():
         with service_call(form) as call:
-            set_rates(store, form.rates(), actor=me)
+            set_shipping(store, services=form.services(), rates=form.rates(),
+                         free_shipping_min_idr=form.free_shipping_min_idr(), actor=me)
         if call.ok:
-            flash(_("Tarif ongkos kirim tersimpan."), "success")
+            flash(_("Pengaturan pengiriman tersimpan."), "success")
             return redirect(url_for("orders.shipping_rates"))
-    return render_template("orders/shipping_rates.html", form=form, store=store)
+    return render_template("orders/shipping_rates.html", form=form, store=store, plan=plan)

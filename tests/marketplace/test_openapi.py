@@ -440,6 +440,10 @@ def test_search_and_order_responses_match_the_document(app, client, contract, ma
     seller = make_user()
     store = create_store(seller, store_data())
     product = create_product(store, product_data(price_idr=30000, stock=9), actor=seller)
+    from orders.shipping import set_shipping
+
+    set_shipping(store, services=["jne_reg", "jnt_ez"], rates={}, free_shipping_min_idr=1_000_000,
+                 actor=seller)
     db.session.commit()
     buyer = make_user()
     assert client.post("/masuk", data={"email": buyer.email, "password": "rahasia-123"}).status_code == 302
@@ -459,8 +463,12 @@ def test_search_and_order_responses_match_the_document(app, client, contract, ma
     assert c.call(client, "post", "/api/v1/checkout",
                   json={"shipping_address": {**JAKARTA, "postal_code": "1"},
                         "payment_method": "bank_transfer"}).status_code == 422
+    assert c.call(client, "post", "/api/v1/checkout",
+                  json={"shipping_address": JAKARTA, "payment_method": "bank_transfer",
+                        "shipping_choices": {store.slug: "ambil_sendiri"}}).status_code == 422
     placed = c.call(client, "post", "/api/v1/checkout",
-                    json={"shipping_address": JAKARTA, "payment_method": "bank_transfer"})
+                    json={"shipping_address": JAKARTA, "payment_method": "bank_transfer",
+                          "shipping_choices": {store.slug: "jnt_ez"}})
     assert placed.status_code == 201
     checkout = placed.get_json()
     order_id = checkout["orders"][0]["id"]
@@ -479,6 +487,10 @@ def test_search_and_order_responses_match_the_document(app, client, contract, ma
     assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions", json=move).status_code == 409
     assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/refunds",
                   json={"amount_idr": 5000, "reason": "ongkir lebih"}).status_code == 201
+    for move in ({"action": "accept"}, {"action": "ship", "tracking_number": "JP0012345"}):
+        assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions", json=move).status_code == 200
+    shipped = c.call(client, "get", f"/api/v1/orders/{order_id}").get_json()["shipping"]
+    assert shipped["courier"] == "jnt" and shipped["tracking_url"].endswith("JP0012345")
 
     exercised = {(path, method) for path, method, status in c.seen if status.startswith("2")}
     mine = {op for op in _documented_operations(c.document)

@@ -1,5 +1,5 @@
 """Order pages: cart, checkout, confirmation, the buyer's and seller's order pages and their
-moves, shipping rates, notifications, exchange rates. Given / when / then, asserting on what a
+moves, notifications, exchange rates (couriers and shipping settings: test_couriers.py). Given / when / then, asserting on what a
 person sees and on the database state that matters (orders, stock, money, status)."""
 from __future__ import annotations
 
@@ -381,13 +381,14 @@ def test_seller_takes_the_order_from_payment_to_delivery_and_buyer_completes(sol
     response = act(seller, order_id, "ship", courier="JNE", tracking_number="")
     page = text(response)
     assert response.status_code == 200 and field_error(page, "tracking_number") == "Isi nomor resi."
-    assert 'value="JNE"' in page
+    assert re.search(r'<option selected value="jne">JNE</option>', page)   # the typed name, as a courier
     assert order_status(db, order_id) == "accepted"
     # ships it properly
     act(seller, order_id, "ship", courier="JNE", tracking_number="JNE1234567890")
     assert order_status(db, order_id) == "shipped"
     page = text(buyer.get(f"/pesanan/{order_id}"))
     assert "JNE1234567890" in page and "Dikirim" in page
+    assert 'href="https://www.jne.co.id/tracking-package?awb=JNE1234567890"' in page
     # marks it delivered; the buyer confirms receipt
     act(seller, order_id, "deliver")
     assert order_status(db, order_id) == "delivered"
@@ -467,34 +468,6 @@ def test_seller_refunds_part_of_a_paid_transfer_order(sold, db):
 
 
 # --- seller settings, notifications, exchange rates -------------------------------------------
-
-def test_shipping_rates_form_saves_and_changes_a_later_checkout(app, make_product, buyer_client, login, db):
-    product = make_product(weight_g=1500, stock=10, price_idr=10000)
-    seller = app.test_client()
-    login(seller, product.store.owner)
-    page = text(seller.get("/jual/ongkir"))
-    assert "Satu kabupaten/kota" in page and "Antarpulau" in page and "Luar negeri" in page
-    assert 'value="40000"' in page                       # the default, prefilled
-    data = {}
-    for zone in ("same_regency", "same_province", "same_island", "other_island", "international"):
-        data[f"first_{zone}"], data[f"next_{zone}"] = "20.000", "5000"
-    data["first_other_island"], data["next_other_island"] = "30.000", "7.000"
-    # a negative rate is refused, under its zone
-    response = seller.post("/jual/ongkir", data={**data, "first_same_island": "-1"})
-    assert "Tarif harus bilangan bulat rupiah, 0 atau lebih." in text(response)
-    response = seller.post("/jual/ongkir", data=data)
-    assert response.headers["Location"] == "/jual/ongkir"
-    assert 'value="30000"' in text(seller.get("/jual/ongkir"))
-    # a buyer in Jakarta now pays 30.000 + 7.000 for 1.5 kg from Lampung
-    client, _ = buyer_client()
-    add(client, product, 1)
-    page = text(client.post("/checkout", data={**JAKARTA_FORM, "payment_method": "bank_transfer",
-                                                "calculate": "1"}))
-    assert "Rp37.000" in page
-    response = place(client)
-    assert response.status_code == 302
-    assert db.session.scalars(sa.select(Order)).one().shipping_idr == 37000
-
 
 def test_notifications_page_shows_the_messages_after_a_move(sold, db):
     seller, buyer, order_id = sold["seller"], sold["buyer"], sold["order_id"]

@@ -47,7 +47,7 @@ def test_an_order_walks_its_whole_life(buyer_client, make_product, token_for, db
     # each step told the other side
     kinds = db.session.scalars(sa.select(Notification.kind).order_by(Notification.id)).all()
     assert kinds == ["order_placed", "order_paid_seller", "order_paid_buyer", "order_accepted",
-                     "order_packed", "order_shipped", "order_delivered", "order_completed"]
+                     "order_packed", "order_shipped_tracked", "order_delivered", "order_completed"]
 
 
 def test_seller_cancel_needs_a_reason_and_returns_stock(buyer_client, make_product, token_for, db):

@@ -290,6 +290,8 @@ def test_the_buyer_sees_the_terms_before_accepting_and_on_the_order(client, db, 
     page = text(seller.get(f"/pesanan/{order.id}"))
     assert "Pesanan ini dibuat sesuai pesanan; perkiraan siap" in page and "Kirim pesanan" in page
     assert f'href="/pesanan/{order.id}"' in text(seller.get("/jual/pesanan?status=in_production"))
+    # by the shipping line it arranged, typed (no parcel courier carries it)
+    assert re.search(r'<input[^>]*id="courier"[^>]*placeholder="mis. Meratus Line, Maersk, JNE"', page)
     shipped = seller.post(f"/pesanan/{order.id}/aksi", data={
         "action": "ship", "courier": "Maersk", "tracking_number": "MAEU-123456"})
     assert shipped.status_code == 302
