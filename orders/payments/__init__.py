@@ -6,4 +6,7 @@
   `reconcile`).
 - `webhooks`: Stripe's signed events, processed exactly once, through `service`.
 - `stripe`: the gateway; the only module that imports the Stripe SDK.
+- `qris`, `banks`, `statement`: pure building blocks of payments to the marketplace's own
+  account: QRIS payloads and their QR code, the Indonesian banks and account numbers, bank
+  statements (CSV) and matching their credits to open payments.
 """
