@@ -121,6 +121,8 @@ def load() -> dict:
         # Orders: how long a checkout may stay unpaid before `flask orders expire` frees its stock.
         "CARD_PAYMENT_HOURS": _int("CARD_PAYMENT_HOURS", 2),
         "TRANSFER_PAYMENT_HOURS": _int("TRANSFER_PAYMENT_HOURS", 24),
+        # a dynamic QRIS is paid on the spot, from a banking or e-wallet app
+        "QRIS_PAYMENT_HOURS": _int("QRIS_PAYMENT_HOURS", 1),
         # A delivered order the buyer has not confirmed is completed by the worker after this
         # many days; the buyer is told this many days before.
         "AUTO_COMPLETE_DAYS": _int("AUTO_COMPLETE_DAYS", 7),

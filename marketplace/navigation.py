@@ -32,7 +32,7 @@ PLACEMENTS = ("menu", "bar")
 
 #: Who sees a link: everyone, signed-in users, sellers, signed-in users without a store yet,
 #: shoppers (anonymous visitors and users who are not sellers: the buyer's bottom navigation),
-#: trade officers (and admins), admins.
+#: trade officers (and admins), finance (and admins), admins.
 AUDIENCES: dict[str, Callable] = {
     "all": lambda user: True,
     "shopper": lambda user: user is None or not user.has_role("seller"),
@@ -40,6 +40,7 @@ AUDIENCES: dict[str, Callable] = {
     "seller": lambda user: user is not None and user.has_role("seller"),
     "not_seller": lambda user: user is not None and not user.has_role("seller"),
     "officer": lambda user: user is not None and user.is_officer,
+    "finance": lambda user: user is not None and (user.has_role("finance") or user.is_admin),
     "admin": lambda user: user is not None and user.is_admin,
 }
 

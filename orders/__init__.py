@@ -25,6 +25,10 @@ def _register_header_links(app) -> None:
                                     order=40))
     nav_links.register(app, NavLink("orders.store_orders", _l("Pesanan toko"), audience="seller",
                                     order=50))
+    nav_links.register(app, NavLink("orders.finance_payments", _l("Keuangan"), audience="finance",
+                                    order=82))
+    nav_links.register(app, NavLink("orders.platform_accounts", _l("Rekening marketplace"),
+                                    audience="admin", order=84))
     # the bottom navigation: a shopper's cart and orders, a seller's store orders
     bottom_nav.register(app, NavLink("orders.cart", _l("Keranjang"), audience="shopper", order=30,
                                      icon="cart", counter=_cart_size,
@@ -64,6 +68,7 @@ def init_app(app):
         api,
         cart_views,
         cli,
+        finance_views,
         models,
         order_views,
         views,

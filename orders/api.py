@@ -30,6 +30,7 @@ from orders import services
 from orders.cart import bag_for, build_cart, set_quantity
 from orders.couriers import COURIERS, SERVICES
 from orders.models import Checkout, OrderStatus, PaymentMethod
+from orders.payments import escrow
 from orders.payments import service as payments
 from orders.payments import stripe as gateway
 from orders.serialise import cart_json, checkout_json, order_json
@@ -183,9 +184,22 @@ schema("Checkout", {"type": "object", "required": ["id", "orders", "total_idr", 
     "id": {"type": "integer"}, "reference": {"type": "string"},
     "orders": {"type": "array", "items": ref("Order")}, "total_idr": _money,
     "payment": {"type": "object", "required": ["method", "status"], "properties": {
-        "method": {"type": "string", "enum": ["card", "bank_transfer"]},
+        "method": {"type": "string", "enum": ["card", "bank_transfer", "qris"]},
         "status": {"type": "string"}, "client_secret": {"type": "string"},
-        "error": {"type": "string"}}},
+        "error": {"type": "string"},
+        "amount_idr": {**_money, "description": "bank_transfer and qris: what to pay, total_idr "
+                                                "plus unique_code"},
+        "expires_at": {"type": "string", "format": "date-time",
+                       "description": "bank_transfer and qris: pay before this"},
+        "unique_code": {"type": "integer", "minimum": 0, "maximum": 999,
+                        "description": "bank_transfer: 1-999 rupiah added so the transfer is told "
+                                       "apart on the marketplace's statement; 0 otherwise"},
+        "bank_accounts": {"type": "array", "items": {
+            "type": "object", "required": ["bank", "number", "holder"], "properties": {
+                "bank": {"type": "string"}, "bank_code": {"type": "string"},
+                "number": {"type": "string"}, "holder": {"type": "string"}}}},
+        "qris_payload": {"type": "string", "nullable": True,
+                         "description": "qris, while pending: the dynamic QRIS (EMVCo) with the amount"}}},
     "expires_at": {"type": "string", "format": "date-time"},
     "created_at": {"type": "string", "format": "date-time"}}})
 schema("Refund", {"type": "object", "required": ["id", "amount_idr", "reason"], "properties": {
@@ -317,7 +331,8 @@ ACTIONS = ("accept", "pack", "ship", "deliver", "complete", "cancel", "confirm_t
 
 @bp.post("/orders/<int:order_id>/transitions")
 @login_required_api
-@doc("Move an order: accept, pack, ship, deliver, complete, cancel (or confirm_transfer)",
+@doc("Move an order: accept, pack, ship, deliver, complete, cancel (or confirm_transfer: finance "
+     "confirms the checkout's transfer or QRIS payment reached the marketplace)",
      auth=True, tags=("orders",), errors=(401, 403, 404, 409, 422), response=ref("Order"),
      request_body={"type": "object", "required": ["action"], "properties": {
          "action": {"type": "string", "enum": list(ACTIONS)},
@@ -335,8 +350,8 @@ def transition(order_id: int):
     action = data.get("action")
     if action not in ACTIONS:
         raise ValidationError(fields={"action": _l("Tindakan tidak dikenal.")})
-    if action == "confirm_transfer":
-        payments.confirm_transfer(order, actor=actor)
+    if action == "confirm_transfer":  # finance: the whole checkout's transfer or QRIS arrived
+        escrow.confirm_payment(order.checkout_id, actor=actor)
     else:
         services.act(order, action, actor=actor, reason=data.get("reason"),
                      courier=data.get("courier"), tracking_number=data.get("tracking_number"))

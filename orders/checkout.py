@@ -30,6 +30,7 @@ from orders.metrics import checkout_placed
 from orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod, PaymentStatus
 from orders.notifications import notify
 from orders.payments import stripe as gateway
+from orders.payments.escrow import allocate_unique_code, method_errors
 from orders.payments.service import PaymentDeclined, start_card_payment
 from orders.terms import TradeTerms, apply_to_cart
 
@@ -64,11 +65,11 @@ def replayed_checkout(buyer: User, idempotency_key: str | None) -> Checkout | No
 
 
 def _payment_method_errors(payment_method) -> dict:
-    if payment_method not in (PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER):
-        return {"payment_method": _l("Pilih kartu atau transfer bank.")}
+    if payment_method not in set(PaymentMethod):
+        return {"payment_method": _l("Pilih kartu, transfer bank atau QRIS.")}
     if payment_method == PaymentMethod.CARD and not gateway.configured():
-        return {"payment_method": _l("Pembayaran kartu belum tersedia; pilih transfer bank.")}
-    return {}
+        return {"payment_method": _l("Pembayaran kartu belum tersedia; pilih transfer bank atau QRIS.")}
+    return method_errors(payment_method)
 
 
 def checkout_input(shipping_address, payment_method) -> dict:
@@ -195,8 +196,9 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
                 _l("Stok %(title)s tidak cukup.", title=line.product.title), code="out_of_stock",
                 fields={f"items.{line.product.id}": _l("Stok tidak cukup.")})
 
-    hours = current_app.config["CARD_PAYMENT_HOURS" if payment_method == PaymentMethod.CARD
-                               else "TRANSFER_PAYMENT_HOURS"]
+    hours = current_app.config[{PaymentMethod.CARD: "CARD_PAYMENT_HOURS",
+                                PaymentMethod.QRIS: "QRIS_PAYMENT_HOURS"}.get(
+        payment_method, "TRANSFER_PAYMENT_HOURS")]
     checkout = Checkout(reference=uuid.uuid4().hex, buyer_id=buyer.id,
                         payment_method=payment_method, payment_status=PaymentStatus.PENDING,
                         total_idr=cart.total_idr, shipping_address=address,
@@ -222,6 +224,7 @@ def place_checkout(buyer: User, quantities: dict[int, int], address: dict, *, pa
             order.trade_terms = trade_terms.row()
         checkout.orders.append(order)
     db.session.flush()
+    allocate_unique_code(checkout)
     if reserved:
         products_changed.send(None, product_ids=[item.product.id for item in reserved])
 

@@ -68,7 +68,11 @@ class CheckoutForm(AddressForm):
 
     def set_choices(self, *, lang: str, card: bool) -> None:
         self.set_address_choices(lang=lang)
-        methods = [SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Transfer bank"))]
+        from orders.payments.escrow import method_errors
+
+        methods = [SelectChoice(m.value, label) for m, label in (
+            (PaymentMethod.BANK_TRANSFER, _l("Transfer bank")), (PaymentMethod.QRIS, _l("QRIS")))
+            if not method_errors(m)]
         if card:
             methods.insert(0, SelectChoice(PaymentMethod.CARD.value, _l("Kartu kredit/debit")))
         self.payment_method.choices = methods
@@ -134,10 +138,6 @@ class TransferProofForm(FlaskForm):
     def upload(self) -> bytes:
         data = self.image.data
         return data.read() if data is not None and getattr(data, "filename", "") else b""
-
-
-class ConfirmTransferForm(FlaskForm):
-    """The seller's "the transfer reached my account" button (CSRF only)."""
 
 
 class RefundForm(FlaskForm):
@@ -219,3 +219,49 @@ def shipping_choices(formdata) -> dict[str, str]:
     """The checkout page's courier choices: radio groups `ship-<store slug>` -> {slug: code}."""
     return {key.removeprefix("ship-"): value for key, value in formdata.items()
             if key.startswith("ship-") and value}
+
+
+# --- finance and the marketplace's accounts (orders/finance_views.py) ---------------------------
+
+class ConfirmPaymentForm(FlaskForm):
+    """Finance confirms a transfer or QRIS payment reached the marketplace."""
+
+    reference = StringField(_l("Referensi bank (opsional)"), render_kw={"maxlength": 120, "autocomplete": "off"})
+
+
+class StatementUploadForm(FlaskForm):
+    """A bank statement (mutasi rekening, CSV) of one of the marketplace's accounts."""
+
+    bank_account_id = _select(_l("Rekening"))
+    file = FileField(_l("Berkas mutasi (CSV)"), render_kw={"accept": ".csv,text/csv,text/plain"})
+
+    def upload(self) -> tuple[bytes, str]:
+        data = self.file.data
+        if data is None or not getattr(data, "filename", ""):
+            return b"", ""
+        return data.read(), data.filename
+
+
+class PlatformBankAccountForm(FlaskForm):
+    """An admin adds one of the marketplace's bank accounts."""
+
+    bank_code = _select(_l("Bank"))
+    number = StringField(_l("Nomor rekening"), render_kw={**NUMERIC, "maxlength": 30, "autocomplete": "off"})
+    holder = StringField(_l("Atas nama"), render_kw={"maxlength": 120})
+
+    def set_choices(self) -> None:
+        from orders.payments.banks import bank_choices
+
+        self.bank_code.choices = [SelectChoice("", _l("Pilih bank"))] + [
+            SelectChoice(code, label) for code, label in bank_choices()]
+
+
+class QrisMerchantForm(FlaskForm):
+    """An admin pastes the marketplace's static merchant QRIS (the text inside its QR code)."""
+
+    payload = TextAreaField(_l("String QRIS merchant"), render_kw={"rows": 4, "maxlength": 512,
+                                                                    "spellcheck": "false"})
+
+
+class ToggleForm(FlaskForm):
+    """A button that switches something on or off (CSRF only; the value is in the URL)."""

@@ -86,6 +86,13 @@ class StoreShipping(db.Model):
 class PaymentMethod(enum.StrEnum):
     CARD = "card"
     BANK_TRANSFER = "bank_transfer"
+    #: a dynamic QRIS code with the exact amount, paid into the marketplace's merchant account
+    QRIS = "qris"
+
+
+#: the methods whose money reaches the marketplace's own accounts and is confirmed by finance
+#: (one by one or from the bank statement), not by a gateway's webhook
+MANUAL_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.QRIS)
 
 
 class PaymentStatus(enum.StrEnum):
@@ -101,6 +108,13 @@ class Checkout(db.Model):
     """What the buyer placed and pays once: one order per store."""
 
     __tablename__ = "checkouts"
+    __table_args__ = (
+        # a transfer is told apart by its amount: no two open transfers share a code
+        sa.Index("uq_checkouts_open_unique_code", "unique_code", unique=True,
+                 postgresql_where=sa.text("payment_status = 'pending' AND unique_code > 0"),
+                 sqlite_where=sa.text("payment_status = 'pending' AND unique_code > 0")),
+        sa.CheckConstraint("unique_code BETWEEN 0 AND 999", name="unique_code_range"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     reference: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
@@ -117,10 +131,22 @@ class Checkout(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     expires_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), index=True)
     paid_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    #: "kode unik": 1-999 rupiah added to a bank transfer's amount so the statement line can be
+    #: told apart; 0 for card and QRIS (orders/payments/escrow.py)
+    unique_code: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    #: who confirmed a transfer or QRIS payment (finance), and the bank's reference or the
+    #: statement line it came from
+    confirmed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    payment_reference: so.Mapped[str | None] = so.mapped_column(sa.String(120))
 
-    buyer: so.Mapped[User] = so.relationship()
+    buyer: so.Mapped[User] = so.relationship(foreign_keys=[buyer_id])
     orders: so.Mapped[list[Order]] = so.relationship(back_populates="checkout",
                                                        order_by="Order.id")
+
+    @property
+    def amount_due_idr(self) -> int:
+        """What the buyer pays: the total plus the unique code of a transfer."""
+        return self.total_idr + self.unique_code
 
 
 class OrderStatus(enum.StrEnum):
@@ -278,3 +304,73 @@ class ProcessedWebhook(db.Model):
     event_id: so.Mapped[str] = so.mapped_column(sa.String(80), primary_key=True)
     event_type: so.Mapped[str] = so.mapped_column(sa.String(60))
     processed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class PlatformBankAccount(db.Model):
+    """An account of the marketplace's own (rekening bersama) that buyers transfer to; set by
+    an admin. Bank codes are orders.payments.banks'."""
+
+    __tablename__ = "platform_bank_accounts"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    bank_code: so.Mapped[str] = so.mapped_column(sa.String(3))
+    number: so.Mapped[str] = so.mapped_column(sa.String(20))
+    holder: so.Mapped[str] = so.mapped_column(sa.String(120))
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    __table_args__ = (sa.UniqueConstraint("bank_code", "number", name="uq_platform_bank_account"),)
+
+
+class QrisMerchant(db.Model):
+    """The marketplace's static merchant QRIS (EMVCo string) that dynamic payloads are built
+    from; the newest active one is used."""
+
+    __tablename__ = "qris_merchants"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    payload: so.Mapped[str] = so.mapped_column(sa.Text)
+    merchant_name: so.Mapped[str] = so.mapped_column(sa.String(25))
+    merchant_city: so.Mapped[str] = so.mapped_column(sa.String(15))
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class StatementUpload(db.Model):
+    """A bank statement (mutasi rekening) a finance admin uploaded for one platform account."""
+
+    __tablename__ = "statement_uploads"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    bank_account_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("platform_bank_accounts.id"))
+    filename: so.Mapped[str] = so.mapped_column(sa.String(200))
+    layout: so.Mapped[str] = so.mapped_column(sa.String(40))
+    credits: so.Mapped[int] = so.mapped_column(default=0)
+    new_lines: so.Mapped[int] = so.mapped_column(default=0)
+    matched: so.Mapped[int] = so.mapped_column(default=0)
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    bank_account: so.Mapped[PlatformBankAccount] = so.relationship()
+    lines: so.Mapped[list[StatementLine]] = so.relationship(back_populates="upload",
+                                                            order_by="StatementLine.id")
+
+
+class StatementLine(db.Model):
+    """A credit read from a statement, once: its fingerprint is unique, so an overlapping
+    statement uploaded again adds nothing; `checkout_id` is the transfer it paid, if any."""
+
+    __tablename__ = "statement_lines"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    upload_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("statement_uploads.id"), index=True)
+    fingerprint: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    booked_on: so.Mapped[date] = so.mapped_column(sa.Date)
+    amount_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    checkout_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("checkouts.id"), unique=True)
+
+    upload: so.Mapped[StatementUpload] = so.relationship(back_populates="lines")
+    checkout: so.Mapped[Checkout | None] = so.relationship()

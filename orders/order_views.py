@@ -16,13 +16,13 @@ from marketplace.web import acting_user, flash_errors, paginate, safe_next
 from orders import bp, services, state
 from orders.couriers import SERVICES
 from orders.forms import (
-    ConfirmTransferForm,
     RefundForm,
     TransferProofForm,
     action_form_class,
     parse_rupiah,
 )
-from orders.models import OrderStatus, PaymentMethod
+from orders.models import MANUAL_METHODS, OrderStatus
+from orders.payments import escrow
 from orders.payments import service as payments
 from orders.serialise import shipment_json
 from orders.views import ACTION_DONE, PER_PAGE
@@ -60,17 +60,17 @@ def _render_order(order, *, action_form=None, refund_form=None):
         forms["ship"].set_couriers(order)
     role = state.role_of(order, me)
     checkout = order.checkout
-    transfer = checkout.payment_method == PaymentMethod.BANK_TRANSFER
+    manual = checkout.payment_method in MANUAL_METHODS
     pending = order.status == OrderStatus.PENDING_PAYMENT
     paid = any(e.action == "pay" for e in order.events)
     return render_template(
         "orders/order.html", order=order, checkout=checkout, role=role, forms=forms,
         shipment=shipment_json(order), chosen_service=SERVICES.get(order.shipping_service or ""),
-        can_upload_proof=role == state.BUYER and transfer and pending,
-        can_confirm_transfer=role == state.SELLER and transfer and pending,
+        can_upload_proof=role == state.BUYER and manual and pending,
+        can_confirm_payment=escrow.is_finance(me) and role != state.BUYER and manual and pending,
         can_refund=role in (state.SELLER, state.ADMIN) and paid
         and order.total_idr > order.refunded_idr,
-        proof_form=TransferProofForm(formdata=None), confirm_form=ConfirmTransferForm(formdata=None),
+        proof_form=TransferProofForm(formdata=None),
         refund_form=refund_form or RefundForm(formdata=None))
 
 
@@ -145,23 +145,6 @@ def transfer_proof_image(order_id: int):
     response = send_file(path, mimetype="image/webp", max_age=0, conditional=False, etag=False)
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-@bp.post("/pesanan/<int:order_id>/konfirmasi-transfer")
-@login_required
-def confirm_transfer(order_id: int):
-    """The seller confirms the transfer arrived: the order is paid."""
-    me = acting_user()
-    order = services.order_for(order_id, me)
-    if not ConfirmTransferForm().validate_on_submit():
-        abort(400)
-    try:
-        payments.confirm_transfer(order, actor=me)
-    except DomainError as exc:
-        flash_errors(exc)
-    else:
-        flash(_("Pembayaran dikonfirmasi. Pesanan siap diproses."), "success")
-    return redirect(url_for("orders.order_page", order_id=order_id))
 
 
 @bp.post("/pesanan/<int:order_id>/pengembalian-dana")

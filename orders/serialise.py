@@ -7,6 +7,7 @@ from orders import state
 from orders.cart import CartView, StoreGroup
 from orders.couriers import SERVICES, courier_name, find_courier
 from orders.models import Checkout, Order
+from orders.payments import escrow
 from orders.shipping import ShippingOption
 from orders.terms import trade_terms_json
 
@@ -95,6 +96,7 @@ def checkout_json(checkout: Checkout, actor=None) -> dict:
         payment["client_secret"] = checkout.stripe_client_secret
     if checkout.payment_error:
         payment["error"] = checkout.payment_error
+    payment.update(escrow.payment_json(checkout))
     return {"id": checkout.id, "reference": checkout.reference,
             "orders": [order_json(o, actor) for o in checkout.orders],
             "total_idr": checkout.total_idr, "payment": payment,

@@ -22,6 +22,7 @@ from marketplace.web import acting_user, current_lang, service_call
 from orders import bp, state
 from orders.couriers import SERVICES, days_label, find_courier
 from orders.forms import ACTION_LABELS, ZONE_LABELS, ShippingSettingsForm
+from orders.payments import escrow
 from orders.shipping import plan_for, set_shipping
 from orders.terms import carriage_included, terms_label
 
@@ -60,7 +61,8 @@ def _order_helpers():
             "action_labels": ACTION_LABELS, "address_lines": address_lines,
             "zone_labels": ZONE_LABELS, "terms_label": terms_label,
             "carriage_included": carriage_included, "days_label": days_label,
-            "find_courier": find_courier, "shipping_services": SERVICES}
+            "find_courier": find_courier, "shipping_services": SERVICES,
+            "payment_instructions": escrow.instructions}
 
 
 # --- seller settings ----------------------------------------------------

@@ -116,9 +116,26 @@ def _clean_db(request):
     """Each test that uses the app starts with only the reference data (regions, categories);
     a test without it (pure functions) touches no database and costs no cleaning."""
     app = request.getfixturevalue("app") if "app" in request.fixturenames else None
+    if app is not None and "no_platform_account" not in request.keywords:
+        add_platform_account(app)
     yield
     if app is not None:
         clean_database(app)
+
+
+#: the marketplace's bank account every test starts with (buyers transfer to it); a test marked
+#: `no_platform_account` starts without one
+PLATFORM_ACCOUNT = {"bank_code": "014", "number": "8090112233", "holder": "PT Pasar UMKM Lampung"}
+
+
+def add_platform_account(app) -> None:
+    from marketplace.extensions import db
+    from orders.models import PlatformBankAccount
+
+    with app.app_context():
+        db.session.add(PlatformBankAccount(**PLATFORM_ACCOUNT))
+        db.session.commit()
+        db.session.remove()
 
 
 #: each identity sequence used since its last restart (pg_sequences.last_value is NULL until
@@ -243,3 +260,34 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf-token" content="([^"]+)"', html)
     assert match, "page carries no CSRF token"
     return match.group(1)
+
+
+@pytest.fixture
+def finance(make_user, token_for):
+    """Finance's bearer headers: it confirms transfers and QRIS payments to the marketplace."""
+    return token_for(make_user(roles=("finance",), name="Tim Keuangan"))
+
+
+def confirm_transfer_of(order_id: int, app=None) -> None:
+    """Finance confirms the transfer of the checkout `order_id` belongs to (as the finance page
+    or a statement upload does) and commits: in the app context the test is in, or in one of
+    `app`'s own (tests that act only through clients)."""
+    from flask import has_app_context
+
+    if app is not None and not has_app_context():
+        with app.app_context():
+            return confirm_transfer_of(order_id)
+    from marketplace.accounts.models import Role, User
+    from marketplace.accounts.services import grant_role
+    from marketplace.extensions import db
+    from orders.models import Order
+    from orders.payments.escrow import confirm_payment
+
+    clerk = db.session.scalar(sa.select(User).where(User.email == "keuangan@example.test"))
+    if clerk is None:
+        clerk = User(email="keuangan@example.test", name="Tim Keuangan", password_hash="x")
+        db.session.add(clerk)
+        db.session.flush()
+        grant_role(clerk, Role.FINANCE, actor=None)
+    confirm_payment(db.session.get(Order, order_id).checkout_id, actor=clerk)
+    db.session.commit()

@@ -18,6 +18,7 @@ class Role(enum.StrEnum):
     BUYER = "buyer"
     SELLER = "seller"
     OFFICER = "officer"  # a government trade officer (petugas dinas perdagangan)
+    FINANCE = "finance"  # confirms payments to the marketplace's accounts, makes payouts
     ADMIN = "admin"
 
 

@@ -96,9 +96,9 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def grant_role(user: User, role: Role | str, *, actor: User | None) -> None:
-    """Give `user` a role. Officer and admin roles only by an admin (actor None: the CLI)."""
+    """Give `user` a role. Officer, finance and admin roles only by an admin (actor None: the CLI)."""
     role = Role(role)
-    if role in (Role.OFFICER, Role.ADMIN) and actor is not None and not actor.is_admin:
+    if role in (Role.OFFICER, Role.FINANCE, Role.ADMIN) and actor is not None and not actor.is_admin:
         raise Forbidden()
     if not user.has_role(role):
         user.role_rows.append(

@@ -86,15 +86,6 @@ def settle_checkout(checkout: Checkout) -> None:
         checkout.payment_status = PaymentStatus.REFUNDED
 
 
-def confirm_transfer(order: Order, *, actor: User) -> Order:
-    """The seller confirms the transfer reached their account: the order is paid."""
-    if order.checkout.payment_method != PaymentMethod.BANK_TRANSFER:
-        raise Conflict(_l("Pesanan ini tidak dibayar dengan transfer bank."), code="not_transfer")
-    state.transition(order, "pay", actor=actor)
-    settle_checkout(order.checkout)
-    return order
-
-
 def refund_order(order: Order, amount_idr, *, reason: str, actor: User | None) -> Refund:
     """Give money back for an order, in part or in full (its seller or an admin).
 

@@ -10,6 +10,7 @@ import re
 import sqlalchemy as sa
 from PIL import Image
 
+from marketplace.i18n import rupiah
 from orders.models import Checkout, Order
 from tests.browser.csp import watch_csp
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
@@ -124,7 +125,7 @@ def test_guest_cart_from_two_stores_paid_by_card_reaches_both_sellers(
         assert desk_violations == []
 
 
-def test_bank_transfer_order_is_confirmed_by_its_seller(
+def test_bank_transfer_to_the_marketplace_is_confirmed_by_finance(
         live_server, new_page, make_store, make_product, make_user, db, tmp_path):
     proof = tmp_path / "bukti.jpg"
     Image.new("RGB", (480, 640), (230, 230, 240)).save(proof, "JPEG")
@@ -132,6 +133,7 @@ def test_bank_transfer_order_is_confirmed_by_its_seller(
     cloth = make_product(store=store, title="Kain Tapis Motif Kapal", price_idr=350000, stock=4,
                          weight_g=300, category="tapis")
     buyer = make_user(name="Dewi Anggraini")
+    clerk = make_user(roles=("finance",), name="Tim Keuangan")
     seller = store.owner
     db.session.commit()
 
@@ -149,7 +151,8 @@ def test_bank_transfer_order_is_confirmed_by_its_seller(
     assert "Total dengan ongkos kirim" in page.content()
     page.get_by_role("button", name=re.compile(r"^Bayar Rp")).click()
     page.wait_for_url(re.compile(r".*/checkout/\d+$"))
-    assert "Transfer Rp" in page.content() and "Tapis Lampung Indah" in page.content()
+    assert "Transfer tepat" in page.content() and "Tapis Lampung Indah" in page.content()
+    assert "8090112233" in page.locator(".bank-accounts").inner_text()
     snap(page, "checkout_done_transfer")
 
     # when they upload a photo of the transfer
@@ -159,24 +162,31 @@ def test_bank_transfer_order_is_confirmed_by_its_seller(
     assert "Bukti transfer terkirim" in page.content()
     order_id = db.session.scalars(sa.select(Order.id)).one()
 
-    # and the seller opens the order from the store's orders
+    # and finance, in its queue, finds the transfer with its proof and confirms it
     desk = new_page()
-    log_in(desk, live_server, seller)
-    desk.goto(f"{live_server}/jual/pesanan")
-    desk.locator(f'a[href="/pesanan/{order_id}"]').click()
-    desk.wait_for_url(f"{live_server}/pesanan/{order_id}")
-    image = desk.locator("img.proof-image")
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
-    snap(desk, "seller_transfer_order")
-    desk.get_by_role("button", name="Konfirmasi pembayaran diterima").click()
+    log_in(desk, live_server, clerk)
+    desk.goto(f"{live_server}/keuangan/pembayaran")
+    checkout = db.session.get(Order, order_id).checkout
+    item = desk.locator(f"#checkout-{checkout.id}")
+    assert rupiah(checkout.total_idr + checkout.unique_code) in item.inner_text()
+    with desk.expect_popup() as shown:
+        item.get_by_role("link", name="bukti transfer").click()
+    shown.value.wait_for_load_state()
+    assert shown.value.evaluate("document.images[0].naturalWidth") > 0
+    snap(desk, "finance_queue")
+    item.get_by_placeholder("Referensi bank (opsional)").fill("BCA 0312 778")
+    item.get_by_role("button", name="Konfirmasi diterima").click()
     desk.wait_for_load_state()
+    assert "dikonfirmasi" in desk.content()
 
-    # then the order shows as paid, and is paid in the database
-    assert "Pembayaran dikonfirmasi" in desk.content()
-    assert desk.locator(".order-head .order-status").inner_text() == "Dibayar"
+    # then the order is paid in the database, and its seller sees it paid
     db.session.expire_all()
     order = db.session.get(Order, order_id)
     assert order.status == "paid" and order.checkout.payment_status == "paid"
+    shop = new_page()
+    log_in(shop, live_server, seller)
+    shop.goto(f"{live_server}/pesanan/{order_id}")
+    assert shop.locator(".order-head .order-status").inner_text() == "Dibayar"
     # the buyer's page says so too
     page.goto(f"{live_server}/pesanan/{order_id}")
     assert page.locator(".order-head .order-status").inner_text() == "Dibayar"

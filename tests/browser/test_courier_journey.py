@@ -14,6 +14,7 @@ from orders.models import Order
 from tests.browser.csp import watch_csp
 from tests.browser.test_buying import log_in
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
+from tests.conftest import confirm_transfer_of
 
 TRACKING = "JP1234567890"
 
@@ -76,15 +77,15 @@ def test_a_bogor_buyer_orders_from_lampung_by_jnt_and_follows_the_tracking_link(
     assert (address["province"], address["regency"]) == ("32", "32.01")
     assert address["district"].startswith("32.01.")
 
-    # then the seller confirms the transfer, accepts, packs and ships with J&T and its number
+    # then, once finance confirmed the transfer, the seller accepts, packs and ships with J&T
     desk = new_page(width=360, height=800)
     desk_violations = watch_csp(desk)
     log_in(desk, live_server, store.owner)
     desk.goto(f"{live_server}/pesanan/{order.id}")
     assert "Cibinong" in desk.locator(".ship-address").inner_text()
     assert "Kabupaten Bogor" in desk.locator(".ship-address").inner_text()
-    desk.get_by_role("button", name="Konfirmasi pembayaran diterima").click()
-    desk.wait_for_load_state()
+    confirm_transfer_of(order.id)                                  # finance sees the transfer
+    desk.reload()
     for step in ("Terima pesanan", "Tandai sedang dikemas"):
         desk.get_by_role("button", name=step).click()
         desk.wait_for_load_state()

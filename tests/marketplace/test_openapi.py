@@ -428,7 +428,7 @@ def test_real_responses_match_the_document(app, client, contract, make_user):
     assert mine - exercised == set()
 
 
-def test_search_and_order_responses_match_the_document(app, client, contract, make_user, db):
+def test_search_and_order_responses_match_the_document(app, client, contract, make_user, db, finance):
     """The search, cart, checkout and order operations, called for real, answer as documented."""
     import io
 
@@ -483,8 +483,12 @@ def test_search_and_order_responses_match_the_document(app, client, contract, ma
     assert c.call(client, "post", f"/api/v1/orders/{order_id}/transitions",
                   json={"action": "accept"}).status_code == 403
     move = {"action": "confirm_transfer"}
-    assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions", json=move).status_code == 200
-    assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions", json=move).status_code == 409
+    assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions", json=move).status_code == 403
+    clerk = app.test_client()
+    assert c.call(clerk, "post", f"/api/v1/orders/{order_id}/transitions", json=move,
+                  headers=finance).status_code == 200
+    assert c.call(clerk, "post", f"/api/v1/orders/{order_id}/transitions", json=move,
+                  headers=finance).status_code == 409
     assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/refunds",
                   json={"amount_idr": 5000, "reason": "ongkir lebih"}).status_code == 201
     for move in ({"action": "accept"}, {"action": "ship", "tracking_number": "JP0012345"}):

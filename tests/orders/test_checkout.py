@@ -57,7 +57,14 @@ def test_three_stores_become_three_orders_paid_once(buyer_client, make_store, ma
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert len(body["orders"]) == 3
-    assert body["payment"] == {"method": "bank_transfer", "status": "pending"}
+    # and one payment for all three, to the marketplace's account, told apart by its unique code
+    payment = body["payment"]
+    assert 1 <= payment["unique_code"] <= 999
+    assert payment == {"method": "bank_transfer", "status": "pending",
+                       "amount_idr": body["total_idr"] + payment["unique_code"],
+                       "unique_code": payment["unique_code"], "expires_at": body["expires_at"],
+                       "bank_accounts": [{"bank": "Bank Central Asia (BCA)", "bank_code": "014",
+                                          "number": "8090112233", "holder": "PT Pasar UMKM Lampung"}]}
     for order, product in zip(sorted(body["orders"], key=lambda o: o["subtotal_idr"]), products):
         assert order["subtotal_idr"] == product.price_idr * 2
         # 1.2 kg from Sumatra to Java: other island, 2 started kilos at the default rate

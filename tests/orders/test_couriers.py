@@ -293,7 +293,7 @@ def test_the_seller_chooses_couriers_own_rates_and_free_shipping(app, make_produ
 # --- shipping the parcel ----------------------------------------------------------------------
 
 @pytest.fixture
-def paid_order(buyer_client, make_store, make_product, token_for):
+def paid_order(buyer_client, make_store, make_product, token_for, finance):
     """paid_order(address, choices, services) -> (buyer client, seller headers, order id): an
     order paid by transfer and accepted by the seller; `address` may be a function of the store."""
 
@@ -309,7 +309,7 @@ def paid_order(buyer_client, make_store, make_product, token_for):
         assert response.status_code == 201, response.get_json()
         order_id = response.get_json()["orders"][0]["id"]
         seller = token_for(store.owner)
-        assert move(client, order_id, "confirm_transfer", seller).status_code == 200
+        assert move(client, order_id, "confirm_transfer", finance).status_code == 200
         assert move(client, order_id, "accept", seller).status_code == 200
         return client, seller, order_id
 

@@ -14,6 +14,7 @@ from catalog.models import Product
 from marketplace.notifications import Notification
 from orders.models import Checkout, Order
 from tests.catalog.conftest import image_bytes, make_product, make_store  # noqa: F401  (fixtures)
+from tests.conftest import confirm_transfer_of
 from tests.orders.conftest import buyer_client, card, stripe_api  # noqa: F401  (fixtures)
 
 JAKARTA_FORM = {"name": "Budi Santoso", "phone": "081234567890", "line1": "Jl. Merdeka 10",
@@ -257,13 +258,15 @@ def test_bank_transfer_checkout_creates_orders_and_shows_transfer_instructions(
     assert len(checkout.orders) == 2
     db.session.expire_all()
     assert db.session.get(Product, a.id).stock == 8 and db.session.get(Product, b.id).stock == 7
-    # and the confirmation says whom to pay, how much, and where to send the proof
+    # and the confirmation says how much to transfer (the total and its unique code) for both
+    # stores at once, to the marketplace's account, and where to send the proof
     page = text(client.get(response.headers["Location"]))
     assert "silakan transfer" in page
-    for order in checkout.orders:
-        assert f"Transfer {rupiah(order.total_idr)} ke {order.store.name}." in page
-        assert f'action="/pesanan/{order.id}/bukti-transfer"' in page
-    assert "https://wa.me/6281211112222" in page and "+6281211112222" in page
+    assert f'Transfer tepat <strong class="price price-big">{rupiah(checkout.amount_due_idr)}</strong>' in page
+    assert checkout.amount_due_idr == checkout.total_idr + checkout.unique_code
+    assert "8090112233" in page and "a.n. PT Pasar UMKM Lampung" in page
+    assert page.count('action="/pesanan/') == 1 and f'action="/pesanan/{checkout.orders[0].id}/bukti-transfer"' in page
+    assert "https://wa.me/6281211112222" not in page
     assert rupiah(checkout.total_idr) in page
     assert "Keranjang Anda masih kosong." in text(client.get("/keranjang"))
     # the buyer's order list shows both
@@ -329,7 +332,7 @@ def test_out_of_stock_at_checkout_shows_the_message_and_creates_nothing(buyer_cl
 
 # --- bank transfer, seller moves --------------------------------------------------------------
 
-def test_buyer_uploads_a_transfer_proof_and_the_seller_sees_it(sold, db, make_user, login, app):
+def test_buyer_uploads_a_transfer_proof_and_finance_sees_it_and_confirms(sold, db, make_user, login, app):
     order_id = sold["order_id"]
     # when the buyer sends a photo of the transfer
     response = sold["buyer"].post(f"/pesanan/{order_id}/bukti-transfer", data={
@@ -338,14 +341,32 @@ def test_buyer_uploads_a_transfer_proof_and_the_seller_sees_it(sold, db, make_us
     assert "Bukti transfer terkirim." in text(sold["buyer"].get(f"/pesanan/{order_id}"))
     db.session.expire_all()
     assert db.session.get(Order, order_id).transfer_proof_path
-    # then the seller sees it on the order with the confirm button
-    page = text(sold["seller"].get(f"/pesanan/{order_id}"))
-    assert f'src="/pesanan/{order_id}/bukti-transfer"' in page
-    assert "Konfirmasi pembayaran diterima" in page
-    image = sold["seller"].get(f"/pesanan/{order_id}/bukti-transfer")
+    # then finance sees it on the order, and in its queue with the amount to look for
+    clerk = app.test_client()
+    login(clerk, make_user(roles=("finance",)))
+    page = text(clerk.get(f"/pesanan/{order_id}"))
+    assert f'src="/pesanan/{order_id}/bukti-transfer"' in page and "Buka antrean pembayaran" in page
+    image = clerk.get(f"/pesanan/{order_id}/bukti-transfer")
     assert image.status_code == 200 and image.mimetype == "image/webp"
     assert image.get_data()[:4] == b"RIFF" and "private" in image.headers["Cache-Control"]
     image.close()
+    checkout = db.session.get(Order, order_id).checkout
+    queue = text(clerk.get("/keuangan/pembayaran"))
+    assert f'id="checkout-{checkout.id}"' in queue and rupiah(checkout.amount_due_idr) in queue
+    assert f"Transfer · kode {checkout.unique_code}" in queue and f'href="/pesanan/{order_id}/bukti-transfer"' in queue
+    # and confirms it with the bank's reference: the order is paid, the queue empty
+    done = clerk.post(f"/keuangan/pembayaran/{checkout.id}/konfirmasi", data={"reference": "BCA 0312 778"})
+    assert "dikonfirmasi" in text(clerk.get(done.headers["Location"]))
+    assert order_status(db, order_id) == "paid"
+    db.session.expire_all()
+    paid = db.session.get(Order, order_id).checkout
+    assert (paid.payment_reference, paid.confirmed_by_id is not None) == ("BCA 0312 778", True)
+    assert "Tidak ada pembayaran yang menunggu." in text(clerk.get("/keuangan/pembayaran"))
+    # confirming twice changes nothing and says why
+    again = clerk.post(f"/keuangan/pembayaran/{checkout.id}/konfirmasi", data={"reference": ""})
+    assert "tidak menunggu konfirmasi lagi" in text(clerk.get(again.headers["Location"]))
+    # the seller no longer sees a confirm button: the money went to the marketplace
+    assert "Konfirmasi pembayaran" not in text(sold["seller"].get(f"/pesanan/{order_id}"))
     # a stranger does not, not even through the public media route
     stranger = app.test_client()
     login(stranger, make_user())
@@ -369,9 +390,11 @@ def test_seller_takes_the_order_from_payment_to_delivery_and_buyer_completes(sol
     listing = text(seller.get("/jual/pesanan"))
     assert f'href="/pesanan/{order_id}"' in listing and sold["buyer_user"].name in listing
     assert re.search(r'Menunggu pembayaran <span class="count">1</span>', listing)
-    # confirms the transfer
-    response = seller.post(f"/pesanan/{order_id}/konfirmasi-transfer")
-    assert "Pembayaran dikonfirmasi." in text(seller.get(response.headers["Location"]))
+    # and may not confirm the transfer itself: the money went to the marketplace
+    assert seller.post(f"/keuangan/pembayaran/{db.session.get(Order, order_id).checkout_id}/konfirmasi",
+                       data={"reference": ""}).status_code == 403
+    # finance confirms it
+    confirm_transfer_of(order_id, seller.application)
     assert order_status(db, order_id) == "paid"
     assert db.session.get(Order, order_id).checkout.payment_status == "paid"
     # accepts it
@@ -408,7 +431,7 @@ def test_seller_takes_the_order_from_payment_to_delivery_and_buyer_completes(sol
 
 def test_an_illegal_move_shows_the_conflict(sold, db):
     seller, order_id = sold["seller"], sold["order_id"]
-    seller.post(f"/pesanan/{order_id}/konfirmasi-transfer")
+    confirm_transfer_of(order_id, seller.application)
     act(seller, order_id, "accept")
     # accepting again is not a move an accepted order has
     response = act(seller, order_id, "accept")
@@ -441,7 +464,6 @@ def test_another_user_gets_404_on_the_order_and_its_actions(sold, app, make_user
     order_id = sold["order_id"]
     assert stranger.get(f"/pesanan/{order_id}").status_code == 404
     assert act(stranger, order_id, "cancel", reason="iseng").status_code == 404
-    assert stranger.post(f"/pesanan/{order_id}/konfirmasi-transfer").status_code == 404
     assert stranger.post(f"/pesanan/{order_id}/bukti-transfer", data={
         "image": (io.BytesIO(image_bytes()), "x.jpg")}, content_type="multipart/form-data").status_code == 404
     assert stranger.post(f"/pesanan/{order_id}/pengembalian-dana",
@@ -455,7 +477,7 @@ def test_another_user_gets_404_on_the_order_and_its_actions(sold, app, make_user
 
 def test_seller_refunds_part_of_a_paid_transfer_order(sold, db):
     seller, order_id = sold["seller"], sold["order_id"]
-    seller.post(f"/pesanan/{order_id}/konfirmasi-transfer")
+    confirm_transfer_of(order_id, seller.application)
     page = text(seller.get(f"/pesanan/{order_id}"))
     assert "Kembalikan dana ke pembeli" in page
     response = seller.post(f"/pesanan/{order_id}/pengembalian-dana", data={"amount_idr": "10.000", "reason": ""})
@@ -480,8 +502,8 @@ def test_notifications_page_shows_the_messages_after_a_move(sold, db):
     # viewing marks them read
     assert "notif-unread" not in text(seller.get("/notifikasi"))
     assert count_unread(db, sold["seller_user"].id) == 0
-    # when the seller confirms the payment, the buyer is told
-    seller.post(f"/pesanan/{order_id}/konfirmasi-transfer")
+    # when finance confirms the payment, the buyer is told
+    confirm_transfer_of(order_id, seller.application)
     page = text(buyer.get("/notifikasi"))
     assert f"Pembayaran pesanan #{order_id} di " in page and "sudah kami terima" in page
 
@@ -550,7 +572,7 @@ def test_declined_card_shows_kartu_ditolak_and_leaves_nothing(stripe_api, buyer_
     assert "Kopi" in text(client.get("/keranjang"))                   # cart kept
 
 
-def test_a_paid_and_shipped_order_of_a_two_store_checkout_shows_its_own_payment(
+def test_one_transfer_pays_every_store_of_the_checkout_at_once(
         buyer_client, make_product, app, login, db, token_for):
     # given a bank-transfer checkout from two stores
     client, buyer = buyer_client()
@@ -558,38 +580,31 @@ def test_a_paid_and_shipped_order_of_a_two_store_checkout_shows_its_own_payment(
     pepper = make_product(price_idr=20000, stock=10, title="Lada Hitam Lampung")
     placed = place_order(client, coffee, pepper)
     first, second = placed.orders
+    # then the buyer is asked for one transfer to the marketplace, the total plus its unique code
+    done = text(client.get(f"/checkout/{placed.id}"))
+    code = db.session.get(Checkout, placed.id).unique_code
+    assert 1 <= code <= 999 and done.count('class="payment-box"') == 1
+    assert rupiah(placed.total_idr + code) in done and f"Termasuk kode unik {code} rupiah" in done
+    assert "Bank Central Asia (BCA)" in done and "8090112233" in done and "PT Pasar UMKM Lampung" in done
+    assert "WhatsApp" not in done.split('class="payment-box"', 1)[1].split("</div>", 1)[0]
+    # when finance confirms that one transfer
+    confirm_transfer_of(first.id, app)
+    # then both stores' orders are paid, and the checkout with them
+    assert order_status(db, first.id) == "paid" and order_status(db, second.id) == "paid"
+    assert db.session.get(Checkout, placed.id).payment_status == "paid"
+    head = text(client.get(f"/pesanan/{first.id}")).split('class="panel order-head"', 1)[1].split("</section>", 1)[0]
+    assert '<span class="pay-status pay-paid">lunas</span>' in head
+    assert f"Checkout {placed.reference} (semua toko)" in head and f'href="/pesanan/{second.id}"' in head
+    # each seller sees its own order paid, and not the other store's
     seller = app.test_client()
     login(seller, first.store.owner)
-    # when the first store confirms its transfer and ships, the second is still unpaid
-    seller.post(f"/pesanan/{first.id}/konfirmasi-transfer")
-    act(seller, first.id, "accept")
-    act(seller, first.id, "ship", courier="JNE", tracking_number="JNE1234567890")
-    assert order_status(db, first.id) == "shipped" and order_status(db, second.id) == "pending_payment"
-    assert db.session.get(Checkout, placed.id).payment_status == "pending"
-    # then the shipped order's header says it is paid, not waiting for payment
-    page = text(client.get(f"/pesanan/{first.id}"))
-    head = page.split('class="panel order-head"', 1)[1].split("</section>", 1)[0]
-    assert '<span class="pay-status pay-paid">lunas</span>' in head
-    # and the checkout's payment is shown apart, as it is: one of two orders paid
-    assert f"Checkout {placed.reference} (semua toko)" in head
-    assert '<span class="pay-status pay-partial">1 dari 2 pesanan lunas</span>' in head
-    assert f'href="/pesanan/{second.id}"' in head
-    # the unpaid order still waits for its own payment
-    head2 = text(client.get(f"/pesanan/{second.id}")).split('class="panel order-head"', 1)[1]
-    assert '<span class="pay-status pay-pending">menunggu pembayaran</span>' in head2.split("Checkout", 1)[0]
-    # the seller sees this order's payment only, not the other store's
     seller_head = text(seller.get(f"/pesanan/{first.id}")).split('class="panel order-head"', 1)[1]
     seller_head = seller_head.split("</section>", 1)[0]
     assert "pay-paid" in seller_head and "semua toko" not in seller_head
-    # the lists show each order's own status
-    mine = text(client.get("/pesanan"))
-    assert re.search(rf'#{first.id}</strong>.*?order-status-shipped', mine, re.S)
-    assert re.search(rf'#{second.id}</strong>.*?order-status-pending_payment', mine, re.S)
-    listing = text(seller.get("/jual/pesanan"))
-    assert re.search(rf'#{first.id}</strong>.*?order-status-shipped', listing, re.S)
-    # and the API tells the order's own payment status beside the checkout's
+    assert seller.get(f"/pesanan/{second.id}").status_code == 404
+    # and the API says so too
     body = app.test_client().get(f"/api/v1/orders/{first.id}", headers=token_for(buyer)).get_json()
-    assert body["payment"]["status"] == "paid" and body["payment"]["checkout_status"] == "pending"
+    assert body["payment"]["status"] == "paid" and body["payment"]["checkout_status"] == "paid"
 
 
 def test_the_payment_deadline_and_order_times_say_their_zone(buyer_client, make_product, db):

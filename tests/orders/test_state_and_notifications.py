@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from catalog.models import Product
 from marketplace.notifications import Notification
 from orders.models import Order
+from tests.conftest import confirm_transfer_of
 from tests.orders.conftest import JAKARTA
 
 
@@ -20,7 +21,7 @@ def move(client, order_id, action, headers=None, **extra):
                        headers=headers or {})
 
 
-def test_an_order_walks_its_whole_life(buyer_client, make_product, token_for, db):
+def test_an_order_walks_its_whole_life(buyer_client, make_product, token_for, finance, db):
     client, buyer = buyer_client()
     product = make_product(stock=5)
     seller = token_for(product.store.owner)
@@ -28,7 +29,7 @@ def test_an_order_walks_its_whole_life(buyer_client, make_product, token_for, db
     # the seller may not accept before payment
     refused = move(client, order["id"], "accept", seller)
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "invalid_transition"
-    assert move(client, order["id"], "confirm_transfer", seller).get_json()["status"] == "paid"
+    assert move(client, order["id"], "confirm_transfer", finance).get_json()["status"] == "paid"
     assert move(client, order["id"], "accept", seller).get_json()["status"] == "accepted"
     assert move(client, order["id"], "pack", seller).get_json()["status"] == "packed"
     missing = move(client, order["id"], "ship", seller, courier="JNE")
@@ -130,8 +131,9 @@ def _delivered(client, product, seller, db, *, days_ago: float):
     from orders.models import OrderEvent
 
     order = place(client, product, 1)
-    for action, extra in (("confirm_transfer", {}), ("accept", {}),
-                          ("ship", {"courier": "JNE", "tracking_number": "JNE1"}), ("deliver", {})):
+    confirm_transfer_of(order["id"], client.application)
+    for action, extra in (("accept", {}), ("ship", {"courier": "JNE", "tracking_number": "JNE1"}),
+                          ("deliver", {})):
         assert move(client, order["id"], action, seller, **extra).status_code == 200
     event = db.session.scalars(sa.select(OrderEvent).where(
         OrderEvent.order_id == order["id"], OrderEvent.action == "deliver")).one()

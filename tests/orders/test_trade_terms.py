@@ -16,8 +16,9 @@ from orders import state
 from orders.cart import build_cart
 from orders.checkout import place_checkout
 from orders.models import Order, OrderStatus
-from orders.payments.service import confirm_transfer, expire_unpaid
+from orders.payments.service import expire_unpaid
 from orders.terms import TradeTerms
+from tests.conftest import confirm_transfer_of
 from tests.orders.conftest import TOKYO
 
 
@@ -57,7 +58,7 @@ def test_a_cart_order_has_no_terms_and_cannot_go_into_production(db, make_user, 
     product = make_product(stock=5)
     order = place_checkout(make_user(), {product.id: 1}, clean_address(TOKYO),
                            payment_method="bank_transfer").orders[0]
-    confirm_transfer(order, actor=product.store.owner)
+    confirm_transfer_of(order.id)
     # then it stays paid (no production), and the system cannot move it there
     assert order.trade_terms is None and order.status == OrderStatus.PAID
     with pytest.raises(Conflict):
@@ -78,7 +79,7 @@ def test_made_to_order_takes_no_stock_and_waits_in_production_until_shipped(db, 
     # then the stock is untouched
     assert order.status == OrderStatus.PENDING_PAYMENT and stock_of(db, product) == (3, 0)
     # when the seller confirms the transfer, it is paid and goes into production at once
-    confirm_transfer(order, actor=seller)
+    confirm_transfer_of(order.id)
     assert order.status == OrderStatus.IN_PRODUCTION
     assert [(e.status, e.action) for e in order.events] == [
         ("pending_payment", "place"), ("paid", "pay"), ("in_production", "produce")]
@@ -103,7 +104,7 @@ def test_cancelling_or_expiring_made_to_order_gives_no_stock_back(db, make_user,
     terms = TradeTerms("EXW", made_to_order=True, lead_time_days=7, ready_by=date(2027, 1, 1))
     produced = place(make_user(), product, 50, terms)
     unpaid = place(make_user(), product, 40, terms)
-    confirm_transfer(produced, actor=seller)
+    confirm_transfer_of(produced.id)
     # when the seller cancels the one in production and the other expires unpaid
     state.transition(produced, "cancel", actor=seller, reason="Bahan baku tidak tersedia")
     unpaid.checkout.expires_at = unpaid.checkout.created_at

@@ -9,7 +9,7 @@ from tests.promotions.conftest import event_data
 
 
 def test_forum_from_draft_to_report(client, app, db, officer, make_user, make_store, make_product,
-                                    token_for):
+                                    token_for, finance):
     off = token_for(officer)
     # an officer creates the event; it moves only along the allowed path
     created = client.post("/api/v1/events", json=event_data(), headers=off)
@@ -78,8 +78,8 @@ def test_forum_from_draft_to_report(client, app, db, officer, make_user, make_st
     thread = client.get(f"/api/v1/rfqs/{rfq_id}", headers=seller).get_json()
     assert thread["status"] == "accepted" and thread["messages"][0]["body"] == "Bisa kirim sampel?"
 
-    # the seller confirms the transfer; the report counts the deal and its value
-    assert client.post(f"/api/v1/orders/{order['id']}/transitions", headers=seller,
+    # finance confirms the transfer; the report counts the deal and its value
+    assert client.post(f"/api/v1/orders/{order['id']}/transitions", headers=finance,
                        json={"action": "confirm_transfer"}).status_code == 200
     admin = make_user(roles=("buyer", "admin"))
     from datetime import date as _date

@@ -14,6 +14,7 @@ from marketplace.money.rates import today_wib
 from orders.models import Order
 from promotions.models import Quote
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
+from tests.conftest import confirm_transfer_of
 from tests.marketplace.test_openapi import OPENAPI_URL, Contract
 from tests.orders.conftest import TOKYO
 from tests.promotions.test_pages import TOKYO_FORM, field_error, text
@@ -101,7 +102,7 @@ def test_an_fob_quote_no_longer_adds_parcel_shipping(client, db, trade):
     assert db.session.scalar(sa.select(Order.shipping_idr)) == 0
 
 
-def test_a_made_to_order_quote_goes_beyond_stock_into_production_then_ships(client, db, trade):
+def test_a_made_to_order_quote_goes_beyond_stock_into_production_then_ships(client, db, trade, finance):
     # given an RFQ for 2,000 packs while 500 are in stock
     rfq_id = trade["rfq"]("FOB", quantity=2000)
     # when the seller quotes it made to order, ready in 45 days, and the buyer accepts
@@ -115,13 +116,15 @@ def test_a_made_to_order_quote_goes_beyond_stock_into_production_then_ships(clie
     assert (product.stock, product.sold_count) == (500, 0)
     assert order["status"] == "pending_payment" and order["trade_terms"]["made_to_order"] is True
     assert order["trade_terms"]["ready_by"] == (today_wib() + timedelta(days=45)).isoformat()
-    # when the seller confirms the transfer, the order waits in production
+    # when finance confirms the transfer, the order waits in production
     c, seller = trade["contract"], trade["seller"]
-    paid = c.call(client, "post", f"/api/v1/orders/{order['id']}/transitions", headers=seller,
+    paid = c.call(client, "post", f"/api/v1/orders/{order['id']}/transitions", headers=finance,
                   json={"action": "confirm_transfer"}).get_json()
     assert (paid["status"], paid["status_label"]) == ("in_production", "Diproduksi")
     assert [h["status"] for h in paid["history"]] == ["pending_payment", "paid", "in_production"]
-    assert paid["allowed_actions"] == ["ship", "cancel"]
+    assert paid["allowed_actions"] == []                  # finance moves no order
+    seen = c.call(client, "get", f"/api/v1/orders/{order['id']}", headers=seller).get_json()
+    assert seen["allowed_actions"] == ["ship", "cancel"]
     # the buyer can no longer cancel it
     refused = c.call(client, "post", f"/api/v1/orders/{order['id']}/transitions", headers=trade["buyer"],
                      json={"action": "cancel"})
@@ -284,7 +287,7 @@ def test_the_buyer_sees_the_terms_before_accepting_and_on_the_order(client, db, 
         assert "<dt>Produksi</dt><dd>dibuat sesuai pesanan, perkiraan siap" in page
         assert "<dt>Zona</dt>" not in page
     # once paid it reads "Diproduksi", with the day it should be ready, and the seller ships it
-    seller.post(f"/pesanan/{order.id}/konfirmasi-transfer")
+    confirm_transfer_of(order.id)
     page = text(buyer.get(f"/pesanan/{order.id}"))
     assert "Diproduksi" in page and "Penjual sedang memproduksi pesanan Anda; perkiraan siap" in page
     page = text(seller.get(f"/pesanan/{order.id}"))

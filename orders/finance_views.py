@@ -1,0 +1,113 @@
+"""Finance pages: the queue of transfers and QRIS payments to confirm, statement uploads that
+confirm them in bulk, and the marketplace's own accounts (orders/payments/escrow.py)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from marketplace.auth import admin_required, role_required
+from marketplace.extensions import db
+from marketplace.web import acting_user, paginate, service_call
+from orders import bp
+from orders.forms import (
+    ConfirmPaymentForm,
+    PlatformBankAccountForm,
+    QrisMerchantForm,
+    StatementUploadForm,
+    ToggleForm,
+)
+from orders.models import PlatformBankAccount
+from orders.payments import escrow
+
+finance_required = role_required(escrow.is_finance)
+PER_PAGE = 30
+
+
+def _account_choices(form: StatementUploadForm) -> None:
+    form.bank_account_id.choices = [
+        SelectChoice(str(a.id), f"{escrow.bank_name(a.bank_code)} {a.number} · {a.holder}")
+        for a in db.session.scalars(sa.select(PlatformBankAccount).order_by(PlatformBankAccount.id))]
+
+
+@bp.get("/keuangan/pembayaran")
+@finance_required
+def finance_payments():
+    """Transfers and QRIS payments waiting, oldest first, each with its amount and proofs."""
+    upload_form = StatementUploadForm(formdata=None)
+    _account_choices(upload_form)
+    return render_template("orders/finance_payments.html", page=paginate(escrow.pending_manual_checkouts(), PER_PAGE),
+                           confirm_form=ConfirmPaymentForm(formdata=None), upload_form=upload_form,
+                           unmatched=db.session.scalars(escrow.unmatched_lines().limit(20)).all(),
+                           bank_name=escrow.bank_name)
+
+
+@bp.post("/keuangan/pembayaran/<int:checkout_id>/konfirmasi")
+@finance_required
+def finance_confirm(checkout_id: int):
+    form = ConfirmPaymentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with service_call() as call:
+        checkout = escrow.confirm_payment(checkout_id, actor=acting_user(), reference=form.reference.data)
+    if call.ok:
+        flash(_("Pembayaran checkout %(ref)s dikonfirmasi; pesanannya kini dibayar.",
+                ref=checkout.reference[:8]), "success")
+    return redirect(url_for("orders.finance_payments"))
+
+
+@bp.route("/keuangan/mutasi", methods=["GET", "POST"])
+@finance_required
+def finance_statement():
+    """Upload a statement: its new credits are matched to open transfers and confirmed."""
+    form = StatementUploadForm()
+    _account_choices(form)
+    result = None
+    if form.validate_on_submit():
+        data, filename = form.upload()
+        with service_call(form) as call:
+            result = escrow.upload_statement(data, filename=filename, bank_account_id=form.bank_account_id.data,
+                                             actor=acting_user())
+        if call.ok:
+            flash(_("%(n)d transfer dikonfirmasi dari mutasi.", n=len(result.matched)), "success")
+    elif request.method == "POST":
+        flash(_("Periksa kembali isian yang ditandai."), "error")
+    return render_template("orders/finance_statement.html", form=form, result=result,
+                           bank_name=escrow.bank_name)
+
+
+@bp.route("/admin/rekening", methods=["GET", "POST"])
+@admin_required
+def platform_accounts():
+    """The marketplace's bank accounts and its merchant QRIS, where buyers pay."""
+    account_form, qris_form = PlatformBankAccountForm(prefix="account"), QrisMerchantForm(prefix="qris")
+    account_form.set_choices()
+    if request.method == "POST" and "account-submit" in request.form and account_form.validate_on_submit():
+        with service_call(account_form) as call:
+            escrow.add_bank_account({"bank_code": account_form.bank_code.data, "number": account_form.number.data,
+                                     "holder": account_form.holder.data}, actor=acting_user())
+        if call.ok:
+            flash(_("Rekening ditambahkan."), "success")
+            return redirect(url_for("orders.platform_accounts"))
+    if request.method == "POST" and "qris-submit" in request.form and qris_form.validate_on_submit():
+        with service_call(qris_form) as call:
+            escrow.set_qris_merchant(qris_form.payload.data, actor=acting_user())
+        if call.ok:
+            flash(_("QRIS merchant disimpan."), "success")
+            return redirect(url_for("orders.platform_accounts"))
+    accounts = db.session.scalars(sa.select(PlatformBankAccount).order_by(PlatformBankAccount.id)).all()
+    return render_template("orders/platform_accounts.html", accounts=accounts, account_form=account_form,
+                           qris_form=qris_form, qris=escrow.active_qris(), toggle_form=ToggleForm(formdata=None),
+                           bank_name=escrow.bank_name)
+
+
+@bp.post("/admin/rekening/<int:account_id>/<any(aktif, nonaktif):switch>")
+@admin_required
+def platform_account_switch(account_id: int, switch: str):
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    with service_call():
+        escrow.set_bank_account_active(account_id, switch == "aktif", actor=acting_user())
+    return redirect(url_for("orders.platform_accounts"))
+
