@@ -89,9 +89,10 @@ def init_app(app):
     _register_header_links(app)
     _register_jobs(app)
     from catalog.demo import demo_extras
-    from orders.demo import seed_shipping
+    from orders.demo import seed_payment_accounts, seed_shipping
 
     demo_extras.register(app, seed_shipping)  # the demo stores' couriers
+    demo_extras.register(app, seed_payment_accounts)  # where demo buyers pay
     from marketplace.crawl import private_paths
 
     for path in ("/keranjang", "/checkout", "/pembayaran", "/pesanan", "/webhooks"):

@@ -55,6 +55,8 @@ from orders.payments.statement import (
 log = logging.getLogger(__name__)
 
 MAX_UNIQUE_CODE = 999
+#: draws before giving up: each lost race means another checkout took a code and committed
+MAX_UNIQUE_CODE_TRIES = 20
 MAX_STATEMENT_BYTES = 2 * 1024 * 1024
 
 
@@ -137,7 +139,8 @@ def set_qris_merchant(payload: str, *, actor: User) -> QrisMerchant:
     """An admin sets the marketplace's static merchant QRIS (what its acquirer issued); a
     string that is not a valid Indonesian static QRIS is refused with what is wrong."""
     _require_admin(actor)
-    text = "".join(str(payload or "").split())
+    # pasted text may wrap; spaces inside belong to the payload (merchant names, cities)
+    text = "".join(str(payload or "").strip().splitlines())
     if not text:
         raise ValidationError(fields={"payload": _l("Tempelkan string QRIS merchant.")})
     try:
@@ -174,7 +177,7 @@ def allocate_unique_code(checkout: Checkout, *, rng: random.Random | None = None
     if checkout.payment_method != PaymentMethod.BANK_TRANSFER:
         return
     rng = rng or random.SystemRandom()
-    for _ in range(8):
+    for _ in range(MAX_UNIQUE_CODE_TRIES):
         taken = set(db.session.scalars(sa.select(Checkout.unique_code).where(
             Checkout.payment_status == PaymentStatus.PENDING, Checkout.unique_code > 0,
             Checkout.id != checkout.id)))
