@@ -1,9 +1,9 @@
-"""Order pages: the buyer's and the seller's orders, an order with its actions, transfer proofs
-and refunds.
+"""Order pages: the buyer's and the seller's orders, an order with its actions, its invoice,
+transfer proofs and refunds.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -13,7 +13,7 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import rupiah
 from marketplace.web import acting_user, flash_errors, paginate, safe_next
-from orders import bp, services, state
+from orders import bp, invoices, services, state
 from orders.couriers import SERVICES
 from orders.forms import (
     RefundForm,
@@ -79,6 +79,28 @@ def _render_order(order, *, action_form=None, refund_form=None):
 def order_page(order_id: int):
     """An order for its buyer or its seller: lines, money, address, history and next steps."""
     return _render_order(services.order_for(order_id, acting_user()))
+
+
+@bp.get("/pesanan/<int:order_id>/faktur")
+@login_required
+def invoice_page(order_id: int):
+    """The order's invoice as a printable page, for its buyer, its seller and admins."""
+    return invoices.render_html(invoices.invoice_for(services.order_for(order_id, acting_user())))
+
+
+@bp.get("/pesanan/<int:order_id>/faktur.pdf")
+@login_required
+def invoice_pdf(order_id: int):
+    """The same invoice as a PDF (503 while the PDF libraries are not installed here)."""
+    invoice = invoices.invoice_for(services.order_for(order_id, acting_user()))
+    try:
+        pdf = invoices.render_pdf(invoice)
+    except invoices.PdfUnavailable:
+        abort(503)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{invoice.filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/pesanan/<int:order_id>/aksi")

@@ -12,6 +12,8 @@ export FLASK_APP=wsgi.py
 # A development server: the development SECRET_KEY is allowed (production refuses it).
 export PASAR_ENV="${PASAR_ENV:-development}"
 scripts/i18n.sh compile
+# Pango and a font for the invoices' PDFs; without them (no root for apt-get) the rest still runs.
+scripts/pdf.sh || echo "[pdf] could not install the PDF libraries: invoices are served as HTML only" >&2
 .venv/bin/flask db upgrade
 if [ -z "${DATABASE_URL:-}" ] || [ "${DEMO_DATA:-0}" = 1 ]; then
   .venv/bin/flask seed-demo --if-empty

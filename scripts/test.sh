@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the whole suite against real services started here: PostgreSQL (and Elasticsearch, the
-# local Stripe API and Debian's Chromium). Extra arguments go to pytest.
+# local Stripe API, Debian's Chromium and the PDF libraries). Extra arguments go to pytest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -8,6 +8,8 @@ cd "$ROOT"
 .venv/bin/ruff check .
 scripts/i18n.sh compile
 scripts/browser.sh >&2
+# Pango and a font for the invoices' PDFs (WeasyPrint).
+scripts/pdf.sh >&2
 # axe-core and Lighthouse for tests/browser (npm ci, skipped when node_modules is current).
 scripts/node.sh
 # Stripe test data lives in memory only and starts empty; tests empty it again as they need.
