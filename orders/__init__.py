@@ -29,6 +29,10 @@ def _register_header_links(app) -> None:
                                     order=82))
     nav_links.register(app, NavLink("orders.platform_accounts", _l("Rekening marketplace"),
                                     audience="admin", order=84))
+    nav_links.register(app, NavLink("orders.payout_account", _l("Rekening pencairan"),
+                                    audience="seller", order=56))
+    nav_links.register(app, NavLink("orders.payout_accounts_to_check", _l("Rekening penjual"),
+                                    audience="officer", order=83))
     # the bottom navigation: a shopper's cart and orders, a seller's store orders
     bottom_nav.register(app, NavLink("orders.cart", _l("Keranjang"), audience="shopper", order=30,
                                      icon="cart", counter=_cart_size,

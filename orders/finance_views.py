@@ -1,5 +1,6 @@
-"""Finance pages: the queue of transfers and QRIS payments to confirm, statement uploads that
-confirm them in bulk, and the marketplace's own accounts (orders/payments/escrow.py)."""
+"""Money pages: finance's queue of transfers and QRIS payments to confirm, statement uploads
+that confirm them in bulk, the marketplace's own accounts (orders/payments/escrow.py), and the
+sellers' payout accounts with their checks (orders/payouts.py)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,12 +8,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from marketplace.auth import admin_required, role_required
+from catalog.access import store_required
+from marketplace.auth import admin_required, officer_required, role_required
 from marketplace.extensions import db
 from marketplace.web import acting_user, paginate, service_call
-from orders import bp
+from orders import bp, payouts
 from orders.forms import (
+    CheckAccountForm,
     ConfirmPaymentForm,
+    PayoutAccountForm,
     PlatformBankAccountForm,
     QrisMerchantForm,
     StatementUploadForm,
@@ -111,3 +115,46 @@ def platform_account_switch(account_id: int, switch: str):
         escrow.set_bank_account_active(account_id, switch == "aktif", actor=acting_user())
     return redirect(url_for("orders.platform_accounts"))
 
+
+
+# --- payout accounts ----------------------------------------------------------------------------
+
+@bp.route("/jual/rekening", methods=["GET", "POST"])
+@store_required(message=None)
+def payout_account(store):
+    """The seller's account for payouts: register or replace it, see whether it is verified."""
+    form = PayoutAccountForm()
+    form.set_choices()
+    if form.validate_on_submit():
+        with service_call(form) as call:
+            payouts.register_account(store, {"bank_code": form.bank_code.data, "number": form.number.data,
+                                             "holder": form.holder.data}, actor=acting_user())
+        if call.ok:
+            flash(_("Rekening pencairan tersimpan dan menunggu verifikasi petugas."), "success")
+            return redirect(url_for("orders.payout_account"))
+    return render_template("orders/payout_account.html", store=store, form=form,
+                           account=payouts.current_account(store), bank_name=escrow.bank_name)
+
+
+@bp.get("/admin/rekening-penjual")
+@officer_required
+def payout_accounts_to_check():
+    """Officers and admins check the payout accounts sellers registered."""
+    return render_template("orders/payout_accounts_check.html",
+                           page=paginate(payouts.accounts_to_check(), PER_PAGE),
+                           form=CheckAccountForm(formdata=None), bank_name=escrow.bank_name)
+
+
+@bp.post("/admin/rekening-penjual/<int:account_id>/<any(verifikasi, tolak):verdict>")
+@officer_required
+def payout_account_check(account_id: int, verdict: str):
+    form = CheckAccountForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with service_call() as call:
+        account = payouts.check_account(account_id, verified=verdict == "verifikasi", note=form.note.data,
+                                        actor=acting_user())
+    if call.ok:
+        flash(_("Rekening %(store)s diverifikasi.", store=account.store.name) if verdict == "verifikasi"
+              else _("Rekening %(store)s ditolak.", store=account.store.name), "success")
+    return redirect(url_for("orders.payout_accounts_to_check"))

@@ -265,3 +265,13 @@ class QrisMerchantForm(FlaskForm):
 
 class ToggleForm(FlaskForm):
     """A button that switches something on or off (CSRF only; the value is in the URL)."""
+
+
+class PayoutAccountForm(PlatformBankAccountForm):
+    """A seller's account to be paid out to (the same fields as the marketplace's own)."""
+
+
+class CheckAccountForm(FlaskForm):
+    """An officer's verdict on a payout account: a note is needed to reject."""
+
+    note = StringField(_l("Catatan untuk penjual"), render_kw={"maxlength": 500})

@@ -374,3 +374,35 @@ class StatementLine(db.Model):
 
     upload: so.Mapped[StatementUpload] = so.relationship(back_populates="lines")
     checkout: so.Mapped[Checkout | None] = so.relationship()
+
+
+class PayoutAccountStatus(enum.StrEnum):
+    PENDING = "pending"      # registered, waiting for an officer or admin to check it
+    VERIFIED = "verified"    # payouts go here
+    REJECTED = "rejected"    # the holder's name or number did not check out
+
+
+class StorePayoutAccount(db.Model):
+    """The bank account a store is paid out to. A new one replaces the store's current one
+    (kept, `replaced_at` set, so payouts made to it stay traceable); payouts go only to a
+    verified one (orders/payouts.py)."""
+
+    __tablename__ = "store_payout_accounts"
+    __table_args__ = (
+        sa.Index("uq_store_payout_accounts_current", "store_id", unique=True,
+                 postgresql_where=sa.text("replaced_at IS NULL"), sqlite_where=sa.text("replaced_at IS NULL")),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    store_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    bank_code: so.Mapped[str] = so.mapped_column(sa.String(3))
+    number: so.Mapped[str] = so.mapped_column(sa.String(20))
+    holder: so.Mapped[str] = so.mapped_column(sa.String(120))
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default=PayoutAccountStatus.PENDING)
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    checked_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    checked_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    replaced_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    store: so.Mapped[Store] = so.relationship()

@@ -36,6 +36,10 @@ ORDER_MESSAGES = {
     "order_expired": _l("Pesanan #%(order)s kedaluwarsa karena belum dibayar; stok dikembalikan."),
     "refund_issued": _l("Dana %(amount)s untuk pesanan #%(order)s dikembalikan."),
     "transfer_proof": _l("Pembeli mengunggah bukti transfer untuk pesanan #%(order)s."),
+    "payout_account_verified": _l("Rekening pencairan %(store)s sudah diverifikasi. Saldo Anda "
+                                  "akan dicairkan ke rekening ini."),
+    "payout_account_rejected": _l("Rekening pencairan %(store)s ditolak: %(reason)s Periksa lalu "
+                                  "daftarkan lagi."),
 }
 
 

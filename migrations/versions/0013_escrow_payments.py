@@ -4,7 +4,8 @@ Every payment now reaches the marketplace's own accounts (rekening bersama): a b
 carries a unique code (checkouts.unique_code, unique among pending checkouts by a partial
 index) and is confirmed by finance (confirmed_by_id, payment_reference), one by one or from an
 uploaded statement whose lines are kept once each (statement_lines.fingerprint); QRIS payments
-are built from the marketplace's merchant QRIS (qris_merchants).
+are built from the marketplace's merchant QRIS (qris_merchants). Stores register the account
+they are paid out to (store_payout_accounts), checked by an officer before use.
 
 Revision ID: 0013
 Revises: 0012
@@ -82,6 +83,28 @@ def upgrade():
     )
     op.create_index(op.f('ix_statement_lines_upload_id'), 'statement_lines', ['upload_id'], unique=False)
 
+    op.create_table('store_payout_accounts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('bank_code', sa.String(length=3), nullable=False),
+    sa.Column('number', sa.String(length=20), nullable=False),
+    sa.Column('holder', sa.String(length=120), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('checked_by_id', sa.Integer(), nullable=True),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('replaced_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['checked_by_id'], ['users.id'],
+                            name=op.f('fk_store_payout_accounts_checked_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'],
+                            name=op.f('fk_store_payout_accounts_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_store_payout_accounts'))
+    )
+    op.create_index(op.f('ix_store_payout_accounts_store_id'), 'store_payout_accounts', ['store_id'], unique=False)
+    op.create_index('uq_store_payout_accounts_current', 'store_payout_accounts', ['store_id'], unique=True,
+                    postgresql_where=sa.text('replaced_at IS NULL'), sqlite_where=sa.text('replaced_at IS NULL'))
+
     with op.batch_alter_table('checkouts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unique_code', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('confirmed_by_id', sa.Integer(), nullable=True))
@@ -102,6 +125,9 @@ def downgrade():
         batch_op.drop_column('payment_reference')
         batch_op.drop_column('confirmed_by_id')
         batch_op.drop_column('unique_code')
+    op.drop_index('uq_store_payout_accounts_current', table_name='store_payout_accounts')
+    op.drop_index(op.f('ix_store_payout_accounts_store_id'), table_name='store_payout_accounts')
+    op.drop_table('store_payout_accounts')
     op.drop_index(op.f('ix_statement_lines_upload_id'), table_name='statement_lines')
     op.drop_table('statement_lines')
     op.drop_table('statement_uploads')
