@@ -150,8 +150,8 @@ def test_refund_before_release_comes_from_the_hold_and_is_owed_to_a_transfer_buy
 
 def test_refund_after_release_may_take_the_store_below_zero_until_a_release_covers_it(
         make_user, make_product, db):
-    from orders.ledger.service import payout_reserved
     from orders.ledger.posting import LedgerError
+    from orders.ledger.service import payout_reserved
     from orders.payments.service import refund_order
     from orders.services import confirm_receipt
 
