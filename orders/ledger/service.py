@@ -70,8 +70,9 @@ def lock_order(order):
     order run one after the other and the second sees what the first did."""
     from orders.models import Order
 
+    # (the rows must be fetched: populate_existing refreshes objects as rows are read)
     db.session.execute(sa.select(Order).where(Order.id == order.id).with_for_update()
-                       .execution_options(populate_existing=True))
+                       .execution_options(populate_existing=True)).scalar_one()
     return order
 
 
