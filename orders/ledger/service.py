@@ -100,20 +100,19 @@ def released(order) -> bool:
 def record_payment(checkout, *, amount_idr: int | None = None, unique_code_idr: int = 0,
                    actor=None, key: str | None = None) -> LedgerEntry | None:
     """Money for `checkout` arrived: cash in (by its payment method's channel), each paid order
-    not yet received held at its total. `amount_idr` is what arrived (default: the checkout's
-    total less orders already received one by one); `unique_code_idr` of it is the transfer's
-    unique code, platform revenue; any rest is owed back to the buyer. None when nothing new
-    arrived."""
+    not yet received held at its total. `amount_idr` is what arrived (default: those orders'
+    totals and the unique code); `unique_code_idr` of it is the transfer's unique code, platform
+    revenue; any rest (a card charged for an order cancelled before payment, a late payment, an
+    overpaid transfer) is owed back to the buyer. None when nothing arrived."""
     key = key or f"payment:checkout:{checkout.id}"
     earlier = entry_for(key)
     if earlier is not None:
         return earlier
-    before = [o for o in checkout.orders if received(o)]
+    holds = [o for o in checkout.orders if _paid(o) and not received(o)]
     if amount_idr is None:
-        amount_idr = checkout.total_idr - sum(o.total_idr for o in before) + unique_code_idr
+        amount_idr = sum(o.total_idr for o in holds) + unique_code_idr
     if amount_idr <= 0:
         return None
-    holds = [o for o in checkout.orders if o not in before and _paid(o)]
     rest = amount_idr - unique_code_idr - sum(o.total_idr for o in holds)
     if rest < 0 or unique_code_idr < 0:
         raise LedgerError(f"checkout {checkout.id}: {amount_idr} received for orders costing more")

@@ -64,7 +64,10 @@ def mark_paid(checkout: Checkout) -> None:
         if order.status == OrderStatus.PENDING_PAYMENT:
             state.transition(order, "pay", actor=None)
     db.session.flush()
-    ledger.record_payment(checkout)  # cash in; each paid order's money held for its store
+    # cash in; each paid order's money held for its store. A card was charged the whole total,
+    # an order cancelled before payment included: that part is owed back to the buyer.
+    ledger.record_payment(checkout, amount_idr=checkout.total_idr
+                          if checkout.payment_method == PaymentMethod.CARD else None)
     log.info("payment marked paid", extra={
         "checkout_id": checkout.id, "checkout_reference": checkout.reference,
         "order_ids": [o.id for o in checkout.orders], "amount_idr": checkout.total_idr})
@@ -194,7 +197,7 @@ def apply_intent(checkout: Checkout, status: str, error: str | None = None) -> s
             gateway.refund(checkout.stripe_payment_intent_id, checkout.total_idr,
                             idempotency_key=f"late-{checkout.reference}")
             # in the books: received (owed back: no order is live), then sent back
-            ledger.record_payment(checkout)
+            ledger.record_payment(checkout, amount_idr=checkout.total_idr)
             ledger.refund_paid(checkout.buyer_id, checkout.total_idr, source=("checkout", checkout.id),
                                key=f"refund:late:checkout:{checkout.id}", channel="stripe")
             checkout.payment_status = PaymentStatus.REFUNDED
