@@ -22,6 +22,8 @@ The hooks of the house (who declares them, who registers):
   stores the demo seeder made (orders gives them couriers).
 - `search.documents.document_fields`: functions `(product_ids, session) -> {id: fields}` adding
   fields to search documents (promotions adds the events a product is curated in).
+- `orders.ledger.service.release_blockers`: functions `(order) -> reason | None`; a reason keeps
+  a completed order's money held (complaints, when they come).
 - `orders.cart.price_offers`: functions `(product_ids) -> {id: (unit_price_idr, source)}`,
   better prices than the tier price (promotions offers event prices).
 - `marketplace.ops.readiness_checks`: functions `() -> {"ok": bool, ...}` behind `/readyz`

@@ -33,6 +33,8 @@ def _register_header_links(app) -> None:
                                     audience="seller", order=56))
     nav_links.register(app, NavLink("orders.payout_accounts_to_check", _l("Rekening penjual"),
                                     audience="officer", order=83))
+    nav_links.register(app, NavLink("orders.balance", _l("Saldo"), audience="seller", order=52))
+    nav_links.register(app, NavLink("orders.commission_rates", _l("Komisi"), audience="admin", order=86))
     # the bottom navigation: a shopper's cart and orders, a seller's store orders
     bottom_nav.register(app, NavLink("orders.cart", _l("Keranjang"), audience="shopper", order=30,
                                      icon="cart", counter=_cart_size,
@@ -79,11 +81,15 @@ def init_app(app):
         webhooks_view,  # (routes register on import)
     )
     from orders.cart import SESSION_KEY, GuestBag, merge_guest_cart
+    from orders.ledger import api as ledger_api
+    from orders.ledger import models as ledger_models  # noqa: F401
+    from orders.ledger import views as ledger_views  # noqa: F401
     from orders.notifications import ORDER_MESSAGES
     from orders.region_codes import recode_addresses
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(ledger_api.bp)
     app.register_blueprint(webhooks_view.bp)
     csrf.exempt(webhooks_view.bp)
     cli.init_app(app)

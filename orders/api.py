@@ -358,6 +358,16 @@ def transition(order_id: int):
     return jsonify(order_json(order, actor))
 
 
+@bp.post("/orders/<int:order_id>/receipt")
+@login_required_api
+@doc("The buyer confirms receipt: the order completes and its money is released to the store",
+     auth=True, tags=("orders",), errors=(401, 403, 404, 409), response=ref("Order"))
+def receipt(order_id: int):
+    actor = acting_user()
+    order = services.confirm_receipt(services.order_for(order_id, actor), actor=actor)
+    return jsonify(order_json(order, actor))
+
+
 @bp.post("/orders/<int:order_id>/refunds")
 @login_required_api
 @doc("Refund part or all of an order (its seller or an admin); card refunds go through Stripe",

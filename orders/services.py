@@ -14,10 +14,11 @@ from werkzeug.utils import safe_join
 
 from catalog.models import Store
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict, NotFound
+from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 from orders import state
+from orders.ledger.service import lock_order, release_blocked
 from orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentMethod
 from orders.notifications import notify
 from orders.payments.service import refund_order, settle_checkout
@@ -49,15 +50,26 @@ def store_orders(store: Store, *, actor: User, status: str | None = None) -> sa.
 
 
 def act(order: Order, action: str, *, actor: User, **details) -> Order:
-    """Apply a buyer's or seller's action; a paid card order cancelled is refunded in full."""
+    """Apply a buyer's or seller's action. A paid order cancelled is refunded in full: a card
+    through Stripe, other methods owed to the buyer in the ledger. Completing it releases its
+    money to the store (`state.transition`)."""
+    lock_order(order)  # one move on an order at a time; its money paths take the same lock
     was_paid = order.status not in (OrderStatus.PENDING_PAYMENT,)
     state.transition(order, action, actor=actor, **details)
-    if action == "cancel" and was_paid and order.checkout.payment_method == PaymentMethod.CARD:
+    if action == "cancel" and was_paid:
         remaining = order.total_idr - order.refunded_idr
         if remaining > 0:
             refund_order(order, remaining, reason=order.cancel_reason or "cancelled", actor=None)
     settle_checkout(order.checkout)
     return order
+
+
+def confirm_receipt(order: Order, *, actor: User) -> Order:
+    """The buyer says the goods arrived ("Pesanan sudah saya terima"): the order completes and
+    its money is released to the store. Only its buyer; Conflict when its state does not allow."""
+    if state.role_of(order, actor) != state.BUYER:
+        raise Forbidden(_l("Hanya pembeli yang dapat mengonfirmasi pesanan diterima."))
+    return act(order, "complete", actor=actor)
 
 
 
@@ -170,12 +182,16 @@ def _delivered_before(cutoff):
 
 def auto_complete_delivered(now=None) -> dict[str, int]:
     """Complete delivered orders the buyer left unconfirmed for AUTO_COMPLETE_DAYS, telling the
-    buyer AUTO_COMPLETE_NOTICE_DAYS before (once). Safe to repeat and to run twice at once."""
+    buyer AUTO_COMPLETE_NOTICE_DAYS before (once), and releasing their money to the stores; an
+    order a `release_blockers` entry holds (an open complaint) is left delivered. Safe to repeat
+    and to run twice at once."""
     now = now or utcnow()
     days = current_app.config["AUTO_COMPLETE_DAYS"]
     notice_days = min(current_app.config["AUTO_COMPLETE_NOTICE_DAYS"], days)
     completed = 0
     for order in db.session.scalars(_delivered_before(now - timedelta(days=days))).all():
+        if release_blocked(order):
+            continue  # a complaint is open: it stays delivered, its money held
         state.transition(order, "complete", actor=None, note="auto")
         completed += 1
     warned = 0

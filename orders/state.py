@@ -1,7 +1,8 @@
 """The order state machine: an explicit table of allowed moves, and the one function that moves.
 
 Every move records who made it, when and why (OrderEvent), and notifies the other side. Moves
-that release stock (cancel, expire) put it back in the same transaction.
+that release stock (cancel, expire) put it back in the same transaction; completing an order
+releases its held money to the store (orders.ledger).
 """
 from __future__ import annotations
 
@@ -154,6 +155,10 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
     from orders.notifications import notify_transition
 
     notify_transition(order, action, actor)
+    if action == "complete":
+        from orders.ledger.service import release_order
+
+        release_order(order, actor=actor)  # the held money goes to the store (unless blocked)
     if action == "pay" and order.made_to_order:
         transition(order, "produce", actor=None)
     return order

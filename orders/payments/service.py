@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.i18n import rupiah
 from marketplace.timeutil import utcnow
 from orders import state
+from orders.ledger import service as ledger
 from orders.metrics import PAYMENT_FAILURES
 from orders.models import Checkout, Order, OrderStatus, PaymentMethod, PaymentStatus, Refund
 from orders.notifications import notify
@@ -53,7 +54,8 @@ def start_card_payment(checkout: Checkout, payment_method_id: str | None) -> Non
 
 
 def mark_paid(checkout: Checkout) -> None:
-    """The whole checkout is paid (card): every pending order moves to paid."""
+    """The whole checkout is paid (a card, or finance confirming a transfer or QRIS payment):
+    every pending order moves to paid."""
     if checkout.payment_status == PaymentStatus.PAID:
         return
     checkout.payment_status = PaymentStatus.PAID
@@ -63,6 +65,12 @@ def mark_paid(checkout: Checkout) -> None:
         if order.status == OrderStatus.PENDING_PAYMENT:
             state.transition(order, "pay", actor=None)
     db.session.flush()
+    # cash in; each paid order's money held for its store. A card was charged the whole total,
+    # an order cancelled before payment included: that part is owed back to the buyer.
+    # A transfer also carries its unique code, the platform's.
+    ledger.record_payment(checkout, amount_idr=checkout.total_idr
+                          if checkout.payment_method == PaymentMethod.CARD else None,
+                          unique_code_idr=checkout.unique_code)
     log.info("payment marked paid", extra={
         "checkout_id": checkout.id, "checkout_reference": checkout.reference,
         "order_ids": [o.id for o in checkout.orders], "amount_idr": checkout.total_idr})
@@ -95,6 +103,9 @@ def refund_order(order: Order, amount_idr, *, reason: str, actor: User | None) -
         raise Forbidden() if state.role_of(order, actor) == state.BUYER else NotFound()
     if isinstance(amount_idr, bool) or not isinstance(amount_idr, int):
         raise ValidationError(fields={"amount_idr": _l("Harus bilangan bulat rupiah.")})
+    # the order's row lock, re-read: a release (or another refund) racing this one waits, and
+    # what remains below is what is left after it
+    ledger.lock_order(order)
     reason = (reason or "").strip()
     errors = {}
     if amount_idr <= 0:
@@ -120,6 +131,8 @@ def refund_order(order: Order, amount_idr, *, reason: str, actor: User | None) -
             idempotency_key=f"refund-{order.id}-{order.refunded_idr}-{amount_idr}")
     order.refunded_idr += amount_idr
     db.session.add(refund)
+    db.session.flush()
+    ledger.record_refund(order, refund, actor=actor)
     notify(order.buyer_id, "refund_issued", order, amount=rupiah(amount_idr))
     settle_checkout(checkout)
     db.session.flush()
@@ -175,6 +188,10 @@ def apply_intent(checkout: Checkout, status: str, error: str | None = None) -> s
             # paid after we gave up on it: the goods are gone, so the money goes back
             gateway.refund(checkout.stripe_payment_intent_id, checkout.total_idr,
                             idempotency_key=f"late-{checkout.reference}")
+            # in the books: received (owed back: no order is live), then sent back
+            ledger.record_payment(checkout, amount_idr=checkout.total_idr)
+            ledger.refund_paid(checkout.buyer_id, checkout.total_idr, source=("checkout", checkout.id),
+                               key=f"refund:late:checkout:{checkout.id}", channel="stripe")
             checkout.payment_status = PaymentStatus.REFUNDED
             log.info("refund issued", extra={
                 "checkout_id": checkout.id, "checkout_reference": checkout.reference,
@@ -214,12 +231,16 @@ def record_outside_refund(checkout: Checkout, refunded_at_gateway_idr: int) -> s
     if missing <= 0:
         return "unchanged"
     for order in checkout.orders:
+        ledger.lock_order(order)
         take = min(order.total_idr - order.refunded_idr, missing)
         if take > 0:
-            db.session.add(Refund(order_id=order.id, amount_idr=take,
-                                  reason="refunded in Stripe", status="succeeded"))
+            refund = Refund(order_id=order.id, amount_idr=take, reason="refunded in Stripe",
+                            status="succeeded")
+            db.session.add(refund)
             order.refunded_idr += take
             missing -= take
+            db.session.flush()
+            ledger.record_refund(order, refund)
     settle_checkout(checkout)
     if checkout.payment_status == PaymentStatus.PAID and all(
             o.refunded_idr >= o.total_idr for o in checkout.orders):

@@ -365,6 +365,14 @@ def test_real_responses_match_the_document(app, client, contract, make_user):
                   headers=owner).status_code == 422
     me = c.call(client, "get", "/api/v1/me", headers=owner).get_json()
     assert me["store"]["slug"] == store["slug"]
+    # the store's money (orders.ledger): its owner only
+    assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/balance", headers=owner).get_json() == {
+        "pending_idr": 0, "available_idr": 0, "in_transit_idr": 0, "paid_out_idr": 0}
+    assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/balance",
+                  headers=stranger).status_code == 404
+    assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/ledger",
+                  headers=owner).get_json()["items"] == []
+    assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/ledger").status_code == 401
     # products
     products_url = f"/api/v1/stores/{store['slug']}/products"
     product = c.call(client, "post", products_url, headers=owner, json=product_data(
@@ -495,6 +503,16 @@ def test_search_and_order_responses_match_the_document(app, client, contract, ma
         assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions", json=move).status_code == 200
     shipped = c.call(client, "get", f"/api/v1/orders/{order_id}").get_json()["shipping"]
     assert shipped["courier"] == "jnt" and shipped["tracking_url"].endswith("JP0012345")
+    # the buyer confirms receipt: the money (less the refund) is released to the store
+    assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/receipt").status_code == 403
+    received = c.call(client, "post", f"/api/v1/orders/{order_id}/receipt")
+    assert received.status_code == 200 and received.get_json()["status"] == "completed"
+    assert c.call(client, "post", f"/api/v1/orders/{order_id}/receipt").status_code == 409
+    balance = c.call(seller_client, "get", f"/api/v1/stores/{store.slug}/balance").get_json()
+    assert balance["available_idr"] == checkout["orders"][0]["total_idr"] - 5000
+    rows = c.call(seller_client, "get", f"/api/v1/stores/{store.slug}/ledger?per_page=10").get_json()["items"]
+    assert [(r["kind"], r["account"]) for r in rows] == [
+        ("release", "available"), ("release", "pending"), ("refund", "pending"), ("payment", "pending")]
 
     exercised = {(path, method) for path, method, status in c.seen if status.startswith("2")}
     mine = {op for op in _documented_operations(c.document)
