@@ -20,7 +20,7 @@ from marketplace.extensions import db
 from marketplace.notifications import notify
 from marketplace.timeutil import utcnow
 from orders.models import PayoutAccountStatus, StorePayoutAccount
-from orders.payments.banks import BankAccountError, bank_by_code, clean_account_number, get_bank
+from orders.payments.banks import account_errors
 
 log = logging.getLogger(__name__)
 MAX_NOTE = 500
@@ -43,18 +43,7 @@ def register_account(store: Store, data: dict, *, actor: User) -> StorePayoutAcc
     from catalog.services import require_owner
 
     require_owner(store, actor)
-    errors: dict = {}
-    code, number = str(data.get("bank_code") or "").strip(), None
-    try:
-        code = get_bank(code).code
-        number = clean_account_number(code, data.get("number"))
-    except BankAccountError as exc:
-        errors["number" if bank_by_code(code) else "bank_code"] = exc.message
-    holder = " ".join(str(data.get("holder") or "").split())
-    if not holder:
-        errors["holder"] = _l("Nama pemilik rekening wajib diisi.")
-    elif len(holder) > 120:
-        errors["holder"] = _l("Maksimal %(n)d karakter.", n=120)
+    (code, number, holder), errors = account_errors(data)
     if errors:
         raise ValidationError(fields=errors)
     current = current_account(store)

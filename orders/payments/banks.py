@@ -208,3 +208,25 @@ def clean_account_number(bank_code, number) -> str:
                                   "%(got)d digit.", min=MIN_ACCOUNT_DIGITS, max=MAX_ACCOUNT_DIGITS,
                                   got=len(text)))
     return text
+
+
+MAX_HOLDER = 120
+
+
+def account_errors(data: dict) -> tuple[tuple[str, str | None, str], dict]:
+    """A bank account given as {bank_code, number, holder}, cleaned: ((code, number, holder),
+    {field: message}) — the one check behind the marketplace's own accounts and sellers'
+    payout accounts. The caller adds its own rules to the errors and raises them."""
+    errors: dict = {}
+    code, number = str(data.get("bank_code") or "").strip(), None
+    try:
+        code = get_bank(code).code
+        number = clean_account_number(code, data.get("number"))
+    except BankAccountError as exc:
+        errors["number" if bank_by_code(code) else "bank_code"] = exc.message
+    holder = " ".join(str(data.get("holder") or "").split())
+    if not holder:
+        errors["holder"] = _l("Nama pemilik rekening wajib diisi.")
+    elif len(holder) > MAX_HOLDER:
+        errors["holder"] = _l("Maksimal %(n)d karakter.", n=MAX_HOLDER)
+    return (code, number, holder), errors

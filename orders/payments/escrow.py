@@ -43,7 +43,7 @@ from orders.models import (
     StatementUpload,
 )
 from orders.payments import qris
-from orders.payments.banks import BankAccountError, bank_by_code, clean_account_number, get_bank
+from orders.payments.banks import account_errors, bank_by_code
 from orders.payments.statement import (
     OpenPayment,
     StatementError,
@@ -96,18 +96,7 @@ def bank_name(code: str) -> str:
 def add_bank_account(data: dict, *, actor: User) -> PlatformBankAccount:
     """An admin adds an account of the marketplace: a known bank, its number, its holder."""
     _require_admin(actor)
-    errors: dict = {}
-    code, number = (data.get("bank_code") or "").strip(), None
-    try:
-        code = get_bank(code).code
-        number = clean_account_number(code, data.get("number"))
-    except BankAccountError as exc:
-        errors["number" if bank_by_code(code) else "bank_code"] = exc.message
-    holder = " ".join(str(data.get("holder") or "").split())
-    if not holder:
-        errors["holder"] = _l("Nama pemilik rekening wajib diisi.")
-    elif len(holder) > 120:
-        errors["holder"] = _l("Maksimal %(n)d karakter.", n=120)
+    (code, number, holder), errors = account_errors(data)
     if not errors and db.session.scalar(sa.select(PlatformBankAccount.id).where(
             PlatformBankAccount.bank_code == code, PlatformBankAccount.number == number)):
         errors["number"] = _l("Rekening ini sudah terdaftar.")
