@@ -149,7 +149,10 @@ def test_a_usd_buyer_sees_dollar_estimates_and_the_rate_date_on_every_page_with_
     done = text(buyer.get(placed.headers["Location"]))
     assert notice(done) == rate_notice()
     assert f"≈ {usd(shown_total)}" in done and "≈ US$4,00" in done
-    assert f"Transfer {rupiah_text(shown_total)} ke Kopi Lereng Tanggamus." in done   # what to pay: rupiah
+    # what to pay stays rupiah: the total plus the transfer's unique code, with no estimate beside it
+    due = rupiah_text(checkout.amount_due_idr)
+    assert checkout.amount_due_idr == shown_total + checkout.unique_code
+    assert f'Transfer tepat <strong class="price price-big">{due}</strong></p>' in done
 
     # the order page and the buyer's order list
     order_page = text(buyer.get(f"/pesanan/{order.id}"))
