@@ -42,6 +42,8 @@ stop:
 	-scripts/elasticsearch/stop.sh
 	-runuser -u postgres -- /usr/lib/postgresql/*/bin/pg_ctl -D .services/postgres/data stop
 	-for f in .services/redis/*.pid; do [ -f "$$f" ] && kill "$$(cat $$f)"; done
+	-for f in .services/localstripe/server*.pid; do [ -f "$$f" ] || continue; port="$$(basename "$$f" .pid)"; \
+	  port="$${port#server-}"; [ "$$port" = server ] && port=8420; STRIPE_PORT="$$port" scripts/stripe-stop.sh; done
 
 clean:
 	rm -rf $(VENV) build
