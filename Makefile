@@ -39,9 +39,12 @@ bench: venv-dev
 	scripts/bench.sh
 
 stop:
-	-scripts/elasticsearch/stop.sh
+	-for f in .services/elasticsearch/es-*.pid; do [ -f "$$f" ] || continue; port="$$(basename "$$f" .pid)"; \
+	  ES_PORT="$${port#es-}" scripts/elasticsearch/stop.sh; done
 	-runuser -u postgres -- /usr/lib/postgresql/*/bin/pg_ctl -D .services/postgres/data stop
 	-for f in .services/redis/*.pid; do [ -f "$$f" ] && kill "$$(cat $$f)"; done
+	-for f in .services/localstripe/server*.pid; do [ -f "$$f" ] || continue; port="$$(basename "$$f" .pid)"; \
+	  port="$${port#server-}"; [ "$$port" = server ] && port=8420; STRIPE_PORT="$$port" scripts/stripe-stop.sh; done
 
 clean:
 	rm -rf $(VENV) build

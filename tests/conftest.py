@@ -2,6 +2,13 @@
 
 The database is PostgreSQL when DATABASE_URL points at one (as `make test` arranges). Without it,
 a local run falls back to SQLite; under CI (CI=true) that is an error, never a silent downgrade.
+
+Under pytest-xdist (`make test` runs 2 workers) each worker has services of its own, chosen in
+`pytest_configure` from PYTEST_XDIST_WORKER (gw0, gw1, ...): its own PostgreSQL database (the
+given one's name + `_gw0`, created when missing), Elasticsearch prefix (+ `-gw0`) and local
+Stripe API (the worker's entry of STRIPE_API_BASES). They are written back into the environment,
+so the servers and workers a test starts in a subprocess use them too. Without xdist nothing
+changes.
 """
 from __future__ import annotations
 
@@ -20,9 +27,84 @@ REFERENCE_TABLES = {"provinces", "regencies", "districts", "villages", "referenc
                     "alembic_version"}
 
 
+#: The pytest-xdist worker this process is ("gw0", "gw1", ...), "" when the suite is not parallel.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _is_postgresql(url: str) -> bool:
+    return url.startswith(("postgresql", "postgres"))
+
+
+def _with_driver(url: str) -> str:
+    """SQLAlchemy's URL with the installed driver named (psycopg 3)."""
+    for bare in ("postgres://", "postgresql://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url[len(bare):]
+    return url
+
+
+def _worker_database(url: str) -> str:
+    """The worker's own database on the same server: `pasar_test` -> `pasar_test_gw0`."""
+    parsed = sa.engine.make_url(url)
+    return parsed.set(database=f"{parsed.database}_{XDIST_WORKER}").render_as_string(hide_password=False)
+
+
+#: Why this worker has no local Stripe API (set by pytest_configure), if so.
+_stripe_missing: list[str] = []
+
+
+def pytest_configure(config):
+    """Under xdist, point this worker at its own database, search prefix and local Stripe API."""
+    if not XDIST_WORKER:
+        return
+    for name in ("TEST_DATABASE_URL", "DATABASE_URL"):
+        if _is_postgresql(os.environ.get(name, "")):
+            os.environ[name] = _worker_database(os.environ[name])
+    prefix = os.environ.get("TEST_SEARCH_INDEX_PREFIX", "test-products")
+    os.environ["TEST_SEARCH_INDEX_PREFIX"] = f"{prefix}-{XDIST_WORKER}"
+    # localstripe is emptied by the tests that use it (tests/orders/conftest.py): one per worker.
+    # Without a list, no worker may take the single STRIPE_API_BASE (the other would empty it).
+    bases = [b.strip() for b in os.environ.get("STRIPE_API_BASES", "").split(",") if b.strip()]
+    index = int(XDIST_WORKER.removeprefix("gw"))
+    if index < len(bases):
+        os.environ["STRIPE_API_BASE"] = bases[index]
+    else:
+        os.environ.pop("STRIPE_API_BASE", None)
+        _stripe_missing.append(f"xdist worker {XDIST_WORKER} has none of its own: STRIPE_API_BASES lists "
+                               f"{len(bases)} (scripts/test.sh starts one per worker)")
+
+
+def local_stripe_api() -> tuple[str | None, str]:
+    """(base URL, why there is none) of the local Stripe API this process may use."""
+    base = os.environ.get("STRIPE_API_BASE")
+    return base, "" if base else (_stripe_missing[0] if _stripe_missing else "STRIPE_API_BASE is not set")
+
+
+def _create_database_if_missing(url: str) -> None:
+    """CREATE DATABASE the worker's database, connected to the server's `postgres` database as
+    the same user (who may create databases: scripts/postgres.sh gives it CREATEDB)."""
+    target = sa.engine.make_url(url)
+    engine = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    exists = sa.text("SELECT 1 FROM pg_database WHERE datname = :name")
+    try:
+        with engine.connect() as conn:
+            if conn.scalar(exists, {"name": target.database}):
+                return
+            try:
+                conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+            except sa.exc.ProgrammingError:  # made at the same moment by another run
+                if not conn.scalar(exists, {"name": target.database}):
+                    raise
+    finally:
+        engine.dispose()
+
+
 def _database_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
-    if url.startswith(("postgresql", "postgres")):
+    if _is_postgresql(url):
+        url = _with_driver(url)
+        if XDIST_WORKER:
+            _create_database_if_missing(url)
         return url
     if IN_CI:
         pytest.exit("CI=true but no PostgreSQL DATABASE_URL: run the suite through `make test`.", 3)
@@ -68,8 +150,7 @@ def app(tmp_path_factory):
     url = _database_url()
     app = create_app({
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)
-        if url.startswith("postgresql://") else url,
+        "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "PRIVATE_UPLOAD_DIR": str(tmp_path_factory.mktemp("private-uploads")),

@@ -24,6 +24,10 @@ from tests.browser.checkers import AXE_JS, axe_problems, overflow_problems
 from tests.browser.conftest import chromium, require_chromium, require_node_module
 from tests.browser.world import _clean_db, site, world  # noqa: F401  (fixtures)
 
+# Under pytest-xdist the module stays on one worker: its pages share one seeded `world`
+# (seeding it again on another worker would cost more than spreading the tests gains).
+pytestmark = pytest.mark.xdist_group("every-page")
+
 WIDTH, HEIGHT = 360, 800
 
 

@@ -12,6 +12,10 @@ from tests.browser.checkers import LIGHTHOUSE, lighthouse, lighthouse_problems
 from tests.browser.conftest import require_chromium, require_node_module
 from tests.browser.world import _clean_db, site, world  # noqa: F401  (fixtures)
 
+# Under pytest-xdist the module stays on one worker: its pages share one seeded `world`, and
+# Lighthouse loads one page at a time (it asserts no speed score, but its loads have a time limit).
+pytestmark = pytest.mark.xdist_group("lighthouse")
+
 MINIMUM = 95
 CATEGORIES = ["accessibility", "best-practices", "seo"]
 # The five landing pages, also those of bench/lighthouse.py (name, path formatted with `world`).

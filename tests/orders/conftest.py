@@ -1,13 +1,12 @@
 """Orders fixtures: shoppers with carts, addresses, and the local Stripe API."""
 from __future__ import annotations
 
-import os
 import urllib.request
 
 import pytest
 
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
-from tests.conftest import require_service
+from tests.conftest import local_stripe_api, require_service
 
 JAKARTA = {"name": "Budi Santoso", "phone": "081234567890", "line1": "Jl. Merdeka 10",
            "district": "Gambir", "regency": "31.71", "province": "31", "postal_code": "10110",
@@ -35,9 +34,10 @@ def buyer_client(app, make_user, login):
 
 @pytest.fixture
 def stripe_api(app):
-    """The local Stripe API (localstripe) that `make test` starts; emptied for each test."""
-    base = os.environ.get("STRIPE_API_BASE")
-    require_service("local Stripe API", bool(base), "STRIPE_API_BASE is not set")
+    """The local Stripe API (localstripe) that `make test` starts (one per xdist worker);
+    emptied for each test."""
+    base, why_not = local_stripe_api()  # under xdist, this worker's own
+    require_service("local Stripe API", bool(base), why_not)
     req = urllib.request.Request(f"{base}/_config/data", method="DELETE")
     urllib.request.urlopen(req, timeout=10).close()
     saved = {k: app.config.get(k) for k in ("STRIPE_SECRET_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET")}
