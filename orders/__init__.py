@@ -29,6 +29,8 @@ def _register_header_links(app) -> None:
                                     order=82))
     nav_links.register(app, NavLink("orders.platform_accounts", _l("Rekening marketplace"),
                                     audience="admin", order=84))
+    nav_links.register(app, NavLink("orders.payout_batches", _l("Pencairan"), audience="finance",
+                                    order=83))
     nav_links.register(app, NavLink("orders.payout_account", _l("Rekening pencairan"),
                                     audience="seller", order=56))
     nav_links.register(app, NavLink("orders.payout_accounts_to_check", _l("Rekening penjual"),

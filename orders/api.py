@@ -24,9 +24,10 @@ from marketplace.api import (
 )
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.timeutil import isoformat
 from marketplace.web import acting_user
 from orders import checkout as checkout_service
-from orders import services
+from orders import payouts, services
 from orders.cart import bag_for, build_cart, set_quantity
 from orders.couriers import COURIERS, SERVICES
 from orders.models import Checkout, OrderStatus, PaymentMethod
@@ -402,3 +403,81 @@ def transfer_proof(order_id: int):
     prepared = prepare_image(upload.read() if upload else b"")
     services.attach_transfer_proof(order, prepared, actor=actor)
     return jsonify(order_json(order, actor))
+
+
+# --- payouts ------------------------------------------------------------------------------------
+
+schema("PayoutLine", {"type": "object", "required": ["id", "batch_id", "store", "amount_idr", "status"],
+                      "properties": {
+    "id": {"type": "integer"}, "batch_id": {"type": "integer"}, "store": {"type": "string"},
+    "amount_idr": _money, "status": {"type": "string", "enum": ["pending", "paid", "failed"]},
+    "bank": {"type": "string"}, "account_number": {"type": "string"}, "holder": {"type": "string"},
+    "bank_reference": {"type": "string", "nullable": True},
+    "failure_reason": {"type": "string", "nullable": True},
+    "settled_at": {"type": "string", "format": "date-time", "nullable": True}}})
+schema("PayoutBatch", {"type": "object", "required": ["id", "min_amount_idr", "created_at", "total_idr", "lines"],
+                       "properties": {
+    "id": {"type": "integer"}, "min_amount_idr": _money,
+    "created_at": {"type": "string", "format": "date-time"}, "total_idr": _money,
+    "lines": {"type": "array", "items": ref("PayoutLine")}}})
+
+
+def payout_line_json(line) -> dict:
+    account = line.payout_account
+    return {"id": line.id, "batch_id": line.batch_id, "store": line.store.slug, "amount_idr": line.amount_idr,
+            "status": line.status, "bank": escrow.bank_name(account.bank_code), "account_number": account.number,
+            "holder": account.holder, "bank_reference": line.bank_reference,
+            "failure_reason": line.failure_reason, "settled_at": isoformat(line.settled_at)}
+
+
+def payout_batch_json(batch) -> dict:
+    return {"id": batch.id, "min_amount_idr": batch.min_amount_idr, "created_at": isoformat(batch.created_at),
+            "total_idr": sum(line.amount_idr for line in batch.lines),
+            "lines": [payout_line_json(line) for line in batch.lines]}
+
+
+@bp.get("/stores/<slug>/payouts")
+@login_required_api
+@doc("A store's payouts, newest first (its owner)", auth=True, tags=("payments",), errors=(401, 403, 404),
+     response=list_of(ref("PayoutLine")), params=page_params())
+def list_store_payouts(slug: str):
+    return jsonify(paginate(payouts.store_payouts(get_store(slug), actor=acting_user()), payout_line_json))
+
+
+@bp.get("/payout-batches")
+@login_required_api
+@doc("Payout batches, newest first (finance)", auth=True, tags=("payments",), errors=(401, 403),
+     response=list_of(ref("PayoutBatch")), params=page_params())
+def list_payout_batches():
+    escrow.require_finance(acting_user())
+    return jsonify(paginate(payouts.batches(), payout_batch_json))
+
+
+@bp.post("/payout-batches")
+@login_required_api
+@doc("Pay out every available balance of at least min_amount_idr to the stores' verified "
+     "accounts (finance); 409 nothing_to_pay when no store qualifies", status=201, auth=True,
+     tags=("payments",), errors=(401, 403, 409, 422), response=ref("PayoutBatch"),
+     request_body={"type": "object", "required": ["min_amount_idr"], "properties": {
+         "min_amount_idr": {"type": "integer", "minimum": 1, "maximum": MAX_PRICE_IDR}}})
+def create_payout_batch():
+    result = payouts.make_batch(json_body().get("min_amount_idr"), actor=acting_user())
+    return jsonify(payout_batch_json(result.batch)), 201
+
+
+@bp.post("/payout-lines/<int:line_id>")
+@login_required_api
+@doc("Record what the bank did with one payout (finance): paid with its reference, or failed "
+     "with why (the money returns to the store's available balance)", auth=True, tags=("payments",),
+     errors=(401, 403, 404, 409, 422), response=ref("PayoutLine"),
+     request_body={"type": "object", "required": ["status"], "properties": {
+         "status": {"type": "string", "enum": ["paid", "failed"]},
+         "reference": text_schema(120, required=False, nullable=True),
+         "reason": text_schema(120, required=False, nullable=True)}})
+def settle_payout_line(line_id: int):
+    data = json_body()
+    if data.get("status") not in ("paid", "failed"):
+        raise ValidationError(fields={"status": _l("Pilih paid atau failed.")})
+    line = payouts.settle_line(line_id, paid=data["status"] == "paid", reference=data.get("reference"),
+                               reason=data.get("reason"), actor=acting_user())
+    return jsonify(payout_line_json(line))

@@ -4,25 +4,29 @@ sellers' payout accounts with their checks (orders/payouts.py)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from catalog.access import store_required
 from marketplace.auth import admin_required, officer_required, role_required
 from marketplace.extensions import db
+from marketplace.i18n import rupiah
 from marketplace.web import acting_user, paginate, service_call
 from orders import bp, payouts
 from orders.forms import (
     CheckAccountForm,
     ConfirmPaymentForm,
     PayoutAccountForm,
+    PayoutBatchForm,
     PlatformBankAccountForm,
     QrisMerchantForm,
+    SettleLineForm,
     StatementUploadForm,
     ToggleForm,
+    parse_rupiah,
 )
-from orders.models import PlatformBankAccount
+from orders.models import PayoutBatch, PlatformBankAccount
 from orders.payments import escrow
 
 finance_required = role_required(escrow.is_finance)
@@ -158,3 +162,54 @@ def payout_account_check(account_id: int, verdict: str):
         flash(_("Rekening %(store)s diverifikasi.", store=account.store.name) if verdict == "verifikasi"
               else _("Rekening %(store)s ditolak.", store=account.store.name), "success")
     return redirect(url_for("orders.payout_accounts_to_check"))
+
+
+# --- payout batches -----------------------------------------------------------------------------
+
+@bp.route("/keuangan/pencairan", methods=["GET", "POST"])
+@finance_required
+def payout_batches():
+    """Finance's payout batches, newest first, and the form to make the next one."""
+    form = PayoutBatchForm()
+    if form.validate_on_submit():
+        with service_call(form) as call:
+            result = payouts.make_batch(parse_rupiah(form.min_amount_idr.data), actor=acting_user())
+        if call.ok:
+            for store, amount in result.without_account:
+                flash(_("%(store)s punya saldo %(amount)s tetapi belum punya rekening terverifikasi; "
+                        "tidak ikut dicairkan.", store=store.name, amount=rupiah(amount)), "info")
+            flash(_("Pencairan #%(id)s dibuat: %(n)d toko.", id=result.batch.id, n=len(result.batch.lines)),
+                  "success")
+            return redirect(url_for("orders.payout_batch", batch_id=result.batch.id))
+    return render_template("orders/payout_batches.html", form=form, page=paginate(payouts.batches(), PER_PAGE))
+
+
+@bp.get("/keuangan/pencairan/<int:batch_id>")
+@finance_required
+def payout_batch(batch_id: int):
+    batch = db.get_or_404(PayoutBatch, batch_id)
+    return render_template("orders/payout_batch.html", batch=batch, form=SettleLineForm(formdata=None),
+                           bank_name=escrow.bank_name)
+
+
+@bp.get("/keuangan/pencairan/<int:batch_id>.csv")
+@finance_required
+def payout_batch_csv(batch_id: int):
+    batch = db.get_or_404(PayoutBatch, batch_id)
+    return Response(payouts.batch_csv(batch), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="pencairan-{batch.id}.csv"'})
+
+
+@bp.post("/keuangan/pencairan/baris/<int:line_id>/<any(dibayar, gagal):outcome>")
+@finance_required
+def payout_line_settle(line_id: int, outcome: str):
+    form = SettleLineForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with service_call() as call:
+        line = payouts.settle_line(line_id, paid=outcome == "dibayar", reference=form.reference.data,
+                                   reason=form.reason.data, actor=acting_user())
+    if call.ok:
+        flash(_("Pencairan %(store)s dicatat.", store=line.store.name), "success")
+        return redirect(url_for("orders.payout_batch", batch_id=line.batch_id))
+    return redirect(request.referrer or url_for("orders.payout_batches"))

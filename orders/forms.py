@@ -275,3 +275,17 @@ class CheckAccountForm(FlaskForm):
     """An officer's verdict on a payout account: a note is needed to reject."""
 
     note = StringField(_l("Catatan untuk penjual"), render_kw={"maxlength": 500})
+
+
+class PayoutBatchForm(FlaskForm):
+    """Finance makes a payout batch of every available balance of at least this much."""
+
+    min_amount_idr = StringField(_l("Saldo minimal yang dicairkan (Rp)"), default="50.000",
+                                 render_kw={**NUMERIC, "maxlength": 15})
+
+
+class SettleLineForm(FlaskForm):
+    """What the bank did with one payout: its reference, or why it failed."""
+
+    reference = StringField(_l("Referensi bank"), render_kw={"maxlength": 120, "autocomplete": "off"})
+    reason = StringField(_l("Sebab gagal"), render_kw={"maxlength": 120})

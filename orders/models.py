@@ -406,3 +406,46 @@ class StorePayoutAccount(db.Model):
     replaced_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
 
     store: so.Mapped[Store] = so.relationship()
+
+
+class PayoutBatch(db.Model):
+    """A run of payouts finance made at once: every available balance above a minimum, to each
+    store's verified account; exported as one bulk-transfer file (orders/payouts.py)."""
+
+    __tablename__ = "payout_batches"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    min_amount_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    lines: so.Mapped[list[PayoutLine]] = so.relationship(back_populates="batch", order_by="PayoutLine.id")
+
+
+class PayoutLineStatus(enum.StrEnum):
+    PENDING = "pending"  # in the bank's bulk transfer, not confirmed yet
+    PAID = "paid"        # the bank's reference recorded
+    FAILED = "failed"    # the transfer bounced: the money is back in the store's balance
+
+
+class PayoutLine(db.Model):
+    """One store's payout in a batch: its amount was moved from available to in transit in the
+    ledger when the line was made, and leaves (paid) or comes back (failed) when settled."""
+
+    __tablename__ = "payout_lines"
+    __table_args__ = (sa.CheckConstraint("amount_idr > 0", name="amount_positive"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    batch_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("payout_batches.id"), index=True)
+    store_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("stores.id"), index=True)
+    payout_account_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("store_payout_accounts.id"))
+    amount_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default=PayoutLineStatus.PENDING)
+    bank_reference: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    failure_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    settled_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    settled_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    batch: so.Mapped[PayoutBatch] = so.relationship(back_populates="lines")
+    store: so.Mapped[Store] = so.relationship()
+    payout_account: so.Mapped[StorePayoutAccount] = so.relationship()

@@ -36,6 +36,9 @@ ORDER_MESSAGES = {
     "order_expired": _l("Pesanan #%(order)s kedaluwarsa karena belum dibayar; stok dikembalikan."),
     "refund_issued": _l("Dana %(amount)s untuk pesanan #%(order)s dikembalikan."),
     "transfer_proof": _l("Pembeli mengunggah bukti transfer untuk pesanan #%(order)s."),
+    "payout_paid": _l("%(amount)s dicairkan ke rekening %(store)s (referensi bank %(reference)s)."),
+    "payout_failed": _l("Pencairan %(amount)s ke rekening %(store)s gagal: %(reason)s Saldo "
+                        "dikembalikan; periksa rekening pencairan Anda."),
     "payout_account_verified": _l("Rekening pencairan %(store)s sudah diverifikasi. Saldo Anda "
                                   "akan dicairkan ke rekening ini."),
     "payout_account_rejected": _l("Rekening pencairan %(store)s ditolak: %(reason)s Periksa lalu "

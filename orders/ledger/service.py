@@ -214,6 +214,23 @@ def payout_reserved(store_id: int, amount_idr: int, payout_id: int, *, actor=Non
                 [(available(store_id), amount_idr), (in_transit(store_id), -amount_idr)], key, actor=actor)
 
 
+def available_balances() -> dict[int, int]:
+    """{store id: available balance} of every store with more than nothing available (one query)."""
+    rows = db.session.execute(
+        sa.select(LedgerAccount.store_id, sa.func.sum(LedgerLine.amount_idr))
+        .join(LedgerLine, LedgerLine.account_id == LedgerAccount.id)
+        .where(LedgerAccount.kind == AccountKind.AVAILABLE, LedgerAccount.store_id.is_not(None))
+        .group_by(LedgerAccount.store_id)).all()
+    return {store_id: -int(total) for store_id, total in rows if -int(total) > 0}
+
+
+def locked_available(store_id: int) -> int:
+    """The store's available balance, its account row-locked until the transaction ends, so
+    what is read cannot change before it is reserved."""
+    lock_account(available(store_id))
+    return balance_of(available(store_id))
+
+
 def _reserved(store_id: int, amount_idr: int, payout_id: int, settled: str) -> None:
     reserve = entry_for(f"payout_reserve:{payout_id}")
     if reserve is None or not any(line.amount_idr == -amount_idr and line.account.store_id == store_id
