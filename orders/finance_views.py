@@ -3,7 +3,7 @@ confirm them in bulk, and the marketplace's own accounts (orders/payments/escrow
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -111,3 +111,16 @@ def platform_account_switch(account_id: int, switch: str):
         escrow.set_bank_account_active(account_id, switch == "aktif", actor=acting_user())
     return redirect(url_for("orders.platform_accounts"))
 
+
+
+@bp.get("/keuangan/komplain")
+@finance_required
+def finance_complaints():
+    """Complaints waiting for finance's decision (the seller rejected them or did not answer in
+    time), oldest first, and refunds of transfer/QRIS orders still to pay into buyers' accounts."""
+    from orders import complaints
+
+    return render_template("orders/finance_complaints.html",
+                           page=paginate(complaints.waiting_for_decision(), PER_PAGE),
+                           to_pay=complaints.refunds_to_pay(), labels=complaints,
+                           bank_name=escrow.bank_name, answer_days=current_app.config["COMPLAINT_ANSWER_DAYS"])

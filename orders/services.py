@@ -18,7 +18,7 @@ from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 from orders import state
-from orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentMethod
+from orders.models import OPEN_COMPLAINT, Checkout, Complaint, Order, OrderEvent, OrderStatus, PaymentMethod
 from orders.notifications import notify
 from orders.payments.service import refund_order, settle_checkout
 
@@ -164,13 +164,16 @@ def _delivered_before(cutoff):
     """Delivered orders whose delivery was recorded before `cutoff`, locked for this job."""
     delivered_at = (sa.select(sa.func.max(OrderEvent.at)).where(
         OrderEvent.order_id == Order.id, OrderEvent.action == "deliver").scalar_subquery())
-    return (sa.select(Order).where(Order.status == OrderStatus.DELIVERED, delivered_at < cutoff)
+    # an order with an open complaint waits for it (orders/complaints.py)
+    complained = sa.exists().where(Complaint.order_id == Order.id, Complaint.status.in_(OPEN_COMPLAINT))
+    return (sa.select(Order).where(Order.status == OrderStatus.DELIVERED, delivered_at < cutoff, ~complained)
             .order_by(Order.id).with_for_update(skip_locked=True, of=Order))
 
 
 def auto_complete_delivered(now=None) -> dict[str, int]:
     """Complete delivered orders the buyer left unconfirmed for AUTO_COMPLETE_DAYS, telling the
-    buyer AUTO_COMPLETE_NOTICE_DAYS before (once). Safe to repeat and to run twice at once."""
+    buyer AUTO_COMPLETE_NOTICE_DAYS before (once); an order with an open complaint waits until
+    it is settled. Safe to repeat and to run twice at once."""
     now = now or utcnow()
     days = current_app.config["AUTO_COMPLETE_DAYS"]
     notice_days = min(current_app.config["AUTO_COMPLETE_NOTICE_DAYS"], days)
