@@ -26,13 +26,12 @@ from orders.models import Complaint, ComplaintReason, ComplaintResolution, Compl
 from orders.payments import escrow
 
 _money = {"type": "integer"}
-_nullable_money = {"type": "integer", "nullable": True}
 _when = {"type": "string", "format": "date-time", "nullable": True}
 
 schema("Complaint", {
     "type": "object",
     "required": ["id", "order_id", "status", "status_label", "reason", "reason_label", "description",
-                 "resolution", "photos", "refund_account", "refund_amount_idr", "decision_reason",
+                 "resolution", "photos", "refund_account", "decision_reason",
                  "refund", "answer_by", "allowed", "history", "opened_at", "closed_at"],
     "properties": {
         "id": {"type": "integer"}, "order_id": {"type": "integer"},
@@ -50,7 +49,7 @@ schema("Complaint", {
                            "description": "Transfer and QRIS orders: where the refund goes (not shown to the seller)",
                            "properties": {"bank_code": {"type": "string"}, "bank": {"type": "string"},
                                           "number": {"type": "string"}, "holder": {"type": "string"}}},
-        "refund_amount_idr": {**_nullable_money, "description": "The refund agreed, once answered"},
+        "refund_amount_idr": {**_money, "description": "The refund agreed, once agreed (absent before)"},
         "decision_reason": {"type": "string", "nullable": True},
         "refund": {"type": "object", "nullable": True, "required": ["id", "amount_idr", "status"],
                    "description": "The refund made: status succeeded (card, or a transfer paid), "
@@ -64,7 +63,7 @@ schema("Complaint", {
             "type": "object", "required": ["action", "status", "by", "at"],
             "properties": {"action": {"type": "string"}, "status": {"type": "string"},
                            "by": {"type": "string", "enum": ["buyer", "seller", "finance", "system"]},
-                           "amount_idr": _nullable_money, "note": {"type": "string", "nullable": True},
+                           "amount_idr": {**_money, "description": "steps that name an amount"}, "note": {"type": "string", "nullable": True},
                            "at": {"type": "string", "format": "date-time"}}}},
         "opened_at": {"type": "string", "format": "date-time"}, "closed_at": _when}})
 
@@ -79,23 +78,33 @@ def complaint_json(complaint: Complaint, actor) -> dict:
     refund = complaint.refund
     allowed = (["answer"] if complaints.answering_role(complaint, actor) else []) + \
         (["return_received"] if complaints.can_mark_returned(complaint, actor) else [])
-    return {
+    body = {
         "id": complaint.id, "order_id": order.id, "status": complaint.status,
         "status_label": str(complaints.STATUS_LABELS.get(complaint.status, complaint.status)),
         "reason": complaint.reason, "reason_label": str(complaints.REASON_LABELS.get(complaint.reason, "")),
         "description": complaint.description, "resolution": complaint.resolution,
-        "photos": [url_for("orders.complaint_photo", complaint_id=complaint.id, index=i)
-                   for i in range(len(complaint.photos or []))],
-        "refund_account": account, "refund_amount_idr": complaint.refund_amount_idr,
+        "photos": [url_for("orders.complaint_photo", complaint_id=complaint.id, number=n)
+                   for n in range(1, len(complaint.photos or []) + 1)],
+        "refund_account": account,
         "decision_reason": complaint.decision_reason,
         "refund": {"id": refund.id, "amount_idr": refund.amount_idr, "status": refund.status} if refund else None,
         "answer_by": isoformat(complaints.answer_deadline(complaint)) if complaint.status == ComplaintStatus.OPEN
         else None,
         "allowed": allowed,
-        "history": [{"action": e.action, "status": e.status, "by": complaints.party_of(complaint, e).role,
-                     "amount_idr": e.amount_idr, "note": e.note, "at": isoformat(e.at)} for e in complaint.events],
+        "history": [_step_json(complaint, e) for e in complaint.events],
         "opened_at": isoformat(complaint.opened_at), "closed_at": isoformat(complaint.closed_at),
     }
+    if complaint.refund_amount_idr is not None:
+        body["refund_amount_idr"] = complaint.refund_amount_idr
+    return body
+
+
+def _step_json(complaint: Complaint, event) -> dict:
+    step = {"action": event.action, "status": event.status, "by": complaints.party_of(complaint, event).role,
+            "note": event.note, "at": isoformat(event.at)}
+    if event.amount_idr is not None:
+        step["amount_idr"] = event.amount_idr
+    return step
 
 
 @bp.post("/orders/<int:order_id>/complaints")

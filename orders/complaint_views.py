@@ -113,11 +113,11 @@ def complaint_returned(complaint_id: int):
     return redirect(url_for("orders.complaint_page", complaint_id=complaint_id))
 
 
-@bp.get("/komplain/<int:complaint_id>/foto/<int:index>")
+@bp.get("/komplain/<int:complaint_id>/foto/<int:number>")
 @login_required
-def complaint_photo(complaint_id: int, index: int):
+def complaint_photo(complaint_id: int, number: int):
     """A complaint's photo, for its buyer, seller, finance and admins only (never cached)."""
-    path = complaints.photo_file(complaints.complaint_for(complaint_id, acting_user()), index)
+    path = complaints.photo_file(complaints.complaint_for(complaint_id, acting_user()), number)
     if path is None:
         abort(404)
     response = send_file(path, mimetype="image/webp", max_age=0, conditional=False, etag=False)

@@ -236,12 +236,12 @@ def refunds_to_pay() -> list[Complaint]:
         .options(so.joinedload(Complaint.refund)).order_by(Refund.created_at, Refund.id)))
 
 
-def photo_file(complaint: Complaint, index: int) -> Path | None:
-    """The file of the complaint's `index`-th photo (from 0), under PRIVATE_UPLOAD_DIR, or None."""
+def photo_file(complaint: Complaint, number: int) -> Path | None:
+    """The file of the complaint's photo `number` (from 1), under PRIVATE_UPLOAD_DIR, or None."""
     photos = complaint.photos or []
-    if not 0 <= index < len(photos):
+    if not 1 <= number <= len(photos):
         return None
-    found = safe_join(current_app.config["PRIVATE_UPLOAD_DIR"], photos[index])
+    found = safe_join(current_app.config["PRIVATE_UPLOAD_DIR"], photos[number - 1])
     return Path(found) if found and Path(found).is_file() else None
 
 
