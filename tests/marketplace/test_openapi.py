@@ -495,6 +495,22 @@ def test_search_and_order_responses_match_the_document(app, client, contract, ma
         assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions", json=move).status_code == 200
     shipped = c.call(client, "get", f"/api/v1/orders/{order_id}").get_json()["shipping"]
     assert shipped["courier"] == "jnt" and shipped["tracking_url"].endswith("JP0012345")
+    # delivered, the buyer complains (orders/complaints.py) and the seller answers
+    assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions",
+                  json={"action": "deliver"}).status_code == 200
+    assert c.call(client, "post", f"/api/v1/orders/{order_id}/complaints",
+                  json={"reason": "damaged", "description": "pecah"}).status_code == 422
+    complained = c.call(client, "post", f"/api/v1/orders/{order_id}/complaints", json={
+        "reason": "damaged", "description": "pecah", "resolution": "refund",
+        "bank_account": {"bank_code": "014", "number": "1234567890", "holder": "Budi"}})
+    assert complained.status_code == 201
+    complaint_id = complained.get_json()["id"]
+    assert c.call(client, "get", f"/api/v1/orders/{order_id}/complaints").status_code == 200
+    assert c.call(client, "get", f"/api/v1/complaints/{complaint_id}").status_code == 200
+    assert c.call(client, "post", f"/api/v1/complaints/{complaint_id}/answer",
+                  json={"decision": "refund"}).status_code == 403
+    assert c.call(seller_client, "post", f"/api/v1/complaints/{complaint_id}/answer",
+                  json={"decision": "partial", "amount_idr": 1000}).status_code == 200
 
     exercised = {(path, method) for path, method, status in c.seen if status.startswith("2")}
     mine = {op for op in _documented_operations(c.document)
