@@ -127,6 +127,10 @@ def load() -> dict:
         # many days; the buyer is told this many days before.
         "AUTO_COMPLETE_DAYS": _int("AUTO_COMPLETE_DAYS", 7),
         "AUTO_COMPLETE_NOTICE_DAYS": _int("AUTO_COMPLETE_NOTICE_DAYS", 2),
+        # Complaints (orders/complaints.py): a buyer may complain this many days after
+        # delivery; a complaint the seller leaves unanswered this many days goes to finance.
+        "COMPLAINT_DAYS": _int("COMPLAINT_DAYS", 3),
+        "COMPLAINT_ANSWER_DAYS": _int("COMPLAINT_ANSWER_DAYS", 2),
         # Background jobs (marketplace/jobs.py, Huey): `redis://...` in production; empty: a
         # SQLite file in instance/ (the embedded default). IMMEDIATE runs each job at once in
         # the caller's process (tests). NAME separates queues sharing one Redis.

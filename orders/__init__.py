@@ -27,6 +27,8 @@ def _register_header_links(app) -> None:
                                     order=50))
     nav_links.register(app, NavLink("orders.finance_payments", _l("Keuangan"), audience="finance",
                                     order=82))
+    nav_links.register(app, NavLink("orders.finance_complaints", _l("Komplain"), audience="finance",
+                                    order=83))
     nav_links.register(app, NavLink("orders.platform_accounts", _l("Rekening marketplace"),
                                     audience="admin", order=84))
     nav_links.register(app, NavLink("orders.payout_batches", _l("Pencairan"), audience="finance",
@@ -50,7 +52,7 @@ def _register_header_links(app) -> None:
 
 def _register_jobs(app) -> None:
     from marketplace.jobs import Job, crontab, jobs
-    from orders import services
+    from orders import complaints, services
     from orders.payments import service as payments
 
     jobs.register(app, Job("orders.expire", payments.expire_unpaid, schedule=crontab(minute="*"),
@@ -62,6 +64,9 @@ def _register_jobs(app) -> None:
     jobs.register(app, Job("orders.auto_complete", services.auto_complete_delivered,
                            schedule=crontab(minute="*/15"), every="every 15 minutes",
                            doc="complete delivered orders left unconfirmed (buyer told before)"))
+    jobs.register(app, Job("orders.complaints_escalate", complaints.escalate_unanswered,
+                           schedule=crontab(minute="*/15"), every="every 15 minutes",
+                           doc="send complaints the seller left unanswered to finance"))
 
 
 def init_app(app):
@@ -76,6 +81,8 @@ def init_app(app):
         api,
         cart_views,
         cli,
+        complaint_api,
+        complaint_views,
         finance_views,
         models,
         order_views,
@@ -83,9 +90,11 @@ def init_app(app):
         webhooks_view,  # (routes register on import)
     )
     from orders.cart import SESSION_KEY, GuestBag, merge_guest_cart
+    from orders.complaints import COMPLAINT_MESSAGES, has_open_complaint
     from orders.ledger import api as ledger_api
     from orders.ledger import models as ledger_models  # noqa: F401
     from orders.ledger import views as ledger_views  # noqa: F401
+    from orders.ledger.service import release_blockers
     from orders.notifications import ORDER_MESSAGES
     from orders.region_codes import recode_addresses
 
@@ -97,6 +106,8 @@ def init_app(app):
     cli.init_app(app)
     kept_on_login.register(app, SESSION_KEY)
     messages.register(app, ORDER_MESSAGES)
+    messages.register(app, COMPLAINT_MESSAGES)
+    release_blockers.register(app, has_open_complaint)  # an open complaint keeps the money held
     region_recoded.register(app, recode_addresses)
     _register_header_links(app)
     _register_jobs(app)
@@ -107,7 +118,7 @@ def init_app(app):
     demo_extras.register(app, seed_payment_accounts)  # where demo buyers pay
     from marketplace.crawl import private_paths
 
-    for path in ("/keranjang", "/checkout", "/pembayaran", "/pesanan", "/webhooks"):
+    for path in ("/keranjang", "/checkout", "/pembayaran", "/pesanan", "/komplain", "/webhooks"):
         private_paths.register(app, path)  # robots.txt: the cart, checkout, payments, orders
 
     @user_logged_in.connect_via(app)

@@ -4,7 +4,7 @@ sellers' payout accounts with their checks (orders/payouts.py)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -21,6 +21,7 @@ from orders.forms import (
     PayoutBatchForm,
     PlatformBankAccountForm,
     QrisMerchantForm,
+    RefundPaidForm,
     SettleLineForm,
     StatementUploadForm,
     ToggleForm,
@@ -213,3 +214,34 @@ def payout_line_settle(line_id: int, outcome: str):
         flash(_("Pencairan %(store)s dicatat.", store=line.store.name), "success")
         return redirect(url_for("orders.payout_batch", batch_id=line.batch_id))
     return redirect(request.referrer or url_for("orders.payout_batches"))
+
+
+@bp.get("/keuangan/komplain")
+@finance_required
+def finance_complaints():
+    """Complaints waiting for finance's decision (the seller rejected them or did not answer in
+    time), oldest first, and refunds of transfer/QRIS orders still to pay into buyers' accounts."""
+    from orders import complaints
+
+    return render_template("orders/finance_complaints.html",
+                           page=paginate(complaints.waiting_for_decision(), PER_PAGE),
+                           to_pay=complaints.refunds_to_pay(), labels=complaints,
+                           paid_form=RefundPaidForm(formdata=None),
+                           bank_name=escrow.bank_name, answer_days=current_app.config["COMPLAINT_ANSWER_DAYS"])
+
+
+@bp.post("/keuangan/komplain/<int:complaint_id>/dana-dikirim")
+@finance_required
+def complaint_refund_paid(complaint_id: int):
+    """Finance transferred a complaint's refund to the buyer's account: record it with the
+    bank's reference."""
+    from orders import complaints
+
+    form = RefundPaidForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with service_call() as call:
+        complaints.mark_refund_paid(complaint_id, reference=form.reference.data, actor=acting_user())
+    if call.ok:
+        flash(_("Pengembalian dana komplain #%(id)s dicatat sudah ditransfer.", id=complaint_id), "success")
+    return redirect(url_for("orders.finance_complaints"))

@@ -12,7 +12,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
 from catalog.forms import AddressForm
@@ -289,3 +289,63 @@ class SettleLineForm(FlaskForm):
 
     reference = StringField(_l("Referensi bank"), render_kw={"maxlength": 120, "autocomplete": "off"})
     reason = StringField(_l("Sebab gagal"), render_kw={"maxlength": 120})
+
+
+# --- complaints (orders/complaint_views.py) -----------------------------------------------------
+
+class ComplaintForm(FlaskForm):
+    """The buyer's complaint: reason, what happened, up to three photos, what they want and,
+    for a transfer or QRIS order, the account the money goes back to."""
+
+    reason = RadioField(_l("Alasan"), validate_choice=False)
+    description = TextAreaField(_l("Ceritakan masalahnya"), render_kw={"rows": 4, "maxlength": 2000})
+    photos = MultipleFileField(_l("Foto (paling banyak 3)"), render_kw={"accept": IMAGE_ACCEPT, "multiple": True})
+    resolution = RadioField(_l("Yang Anda minta"), validate_choice=False, default="refund")
+    bank_code = _select(_l("Bank"))
+    account_number = StringField(_l("Nomor rekening"), render_kw={**NUMERIC, "maxlength": 30, "autocomplete": "off"})
+    account_holder = StringField(_l("Atas nama"), render_kw={"maxlength": 120})
+
+    def set_choices(self) -> None:
+        from orders.complaints import REASON_LABELS, RESOLUTION_LABELS
+        from orders.payments.banks import bank_choices
+
+        self.reason.choices = [SelectChoice(code.value, label) for code, label in REASON_LABELS.items()]
+        self.resolution.choices = [SelectChoice(code.value, label) for code, label in RESOLUTION_LABELS.items()]
+        self.bank_code.choices = [SelectChoice("", _l("Pilih bank"))] + [
+            SelectChoice(code, label) for code, label in bank_choices()]
+
+    def uploads(self) -> list[bytes]:
+        """The chosen files' bytes (an empty file input sends one nameless part)."""
+        return [f.read() for f in (self.photos.data or []) if getattr(f, "filename", "")]
+
+    def service_data(self) -> dict:
+        return {"reason": self.reason.data, "description": self.description.data,
+                "resolution": self.resolution.data,
+                "bank_account": {"bank_code": self.bank_code.data, "number": self.account_number.data,
+                                 "holder": self.account_holder.data}}
+
+    def field_for_error(self, key: str):
+        from marketplace.forms import default_field_for_error
+
+        return {"bank_account.bank_code": self.bank_code, "bank_account.number": self.account_number,
+                "bank_account.holder": self.account_holder, "image": self.photos,
+                "photos": self.photos}.get(key) or default_field_for_error(self, key)
+
+
+class RefundPaidForm(FlaskForm):
+    """Finance records a refund transferred to the buyer's account: the bank's reference."""
+
+    reference = StringField(_l("Referensi transfer"), render_kw={"maxlength": 120, "autocomplete": "off"})
+
+
+class ComplaintAnswerForm(FlaskForm):
+    """The seller's (or finance's) answer: a full refund, a partial one, or a rejection."""
+
+    decision = RadioField(_l("Keputusan"), validate_choice=False)
+    amount_idr = StringField(_l("Jumlah pengembalian sebagian (Rp)"), render_kw=NUMERIC)
+    reason = TextAreaField(_l("Alasan atau catatan"), render_kw={"rows": 2, "maxlength": 500})
+
+    def set_choices(self) -> None:
+        self.decision.choices = [SelectChoice("refund", _l("Kembalikan dana penuh")),
+                                 SelectChoice("partial", _l("Kembalikan dana sebagian")),
+                                 SelectChoice("reject", _l("Tolak komplain"))]

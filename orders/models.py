@@ -449,3 +449,112 @@ class PayoutLine(db.Model):
     batch: so.Mapped[PayoutBatch] = so.relationship(back_populates="lines")
     store: so.Mapped[Store] = so.relationship()
     payout_account: so.Mapped[StorePayoutAccount] = so.relationship()
+
+
+class ComplaintReason(enum.StrEnum):
+    """Why a buyer complains about an order (komplain)."""
+
+    NOT_RECEIVED = "not_received"
+    DAMAGED = "damaged"
+    WRONG_ITEM = "wrong_item"
+    INCOMPLETE = "incomplete"
+    NOT_AS_DESCRIBED = "not_as_described"
+    OTHER = "other"
+
+
+class ComplaintResolution(enum.StrEnum):
+    """What the buyer asks for: the money back, or to send the goods back for the money."""
+
+    REFUND = "refund"   # pengembalian dana saja
+    RETURN = "return"   # retur barang dan pengembalian dana
+
+
+class ComplaintStatus(enum.StrEnum):
+    OPEN = "open"                      # waiting for the seller's answer
+    ESCALATED = "escalated"            # the seller rejected it or did not answer: finance decides
+    AWAITING_RETURN = "awaiting_return"  # a return accepted: waiting for the goods to come back
+    REFUNDED = "refunded"              # closed with a refund (full or partial)
+    REJECTED = "rejected"              # closed: finance/admin rejected it
+
+
+#: the statuses of a complaint that is still open: the order's money stays held
+OPEN_COMPLAINT = (ComplaintStatus.OPEN, ComplaintStatus.ESCALATED, ComplaintStatus.AWAITING_RETURN)
+_OPEN_SQL = sa.text("status IN ('open', 'escalated', 'awaiting_return')")
+
+
+class Complaint(db.Model):
+    """A buyer's complaint about a delivered (or overdue) order, and how it was settled
+    (orders/complaints.py). At most one open complaint per order (a partial unique index)."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        sa.Index("uq_complaints_open_order", "order_id", unique=True,
+                 postgresql_where=_OPEN_SQL, sqlite_where=_OPEN_SQL),
+        sa.CheckConstraint("refund_amount_idr IS NULL OR refund_amount_idr > 0",
+                           name="refund_amount_positive"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    order_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    buyer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    reason: so.Mapped[str] = so.mapped_column(sa.String(20))
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    resolution: so.Mapped[str] = so.mapped_column(sa.String(10))
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=ComplaintStatus.OPEN, index=True)
+    #: private picture paths (relative to PRIVATE_UPLOAD_DIR), at most three
+    photos: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: where a transfer or QRIS buyer's money goes back (orders.payments.banks codes)
+    refund_bank_code: so.Mapped[str | None] = so.mapped_column(sa.String(3))
+    refund_account_number: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    refund_account_holder: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    #: the refund agreed (by the seller or finance), before or after it is made
+    refund_amount_idr: so.Mapped[int | None] = so.mapped_column(BigInt)
+    #: why the seller or finance rejected it
+    decision_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    refund_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("refunds.id", ondelete="SET NULL"))
+    #: a transfer/QRIS refund paid into the buyer's account (by the payouts part), or None
+    refund_paid_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    refund_paid_reference: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    opened_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    answered_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    escalated_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    returned_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    closed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    order: so.Mapped[Order] = so.relationship()
+    buyer: so.Mapped[User] = so.relationship(foreign_keys=[buyer_id])
+    refund: so.Mapped[Refund | None] = so.relationship()
+    events: so.Mapped[list[ComplaintEvent]] = so.relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintEvent.id",
+        lazy="selectin")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_COMPLAINT
+
+    @staticmethod
+    def open_for(order_id: int) -> Complaint | None:
+        """The order's open complaint, if any."""
+        return db.session.scalar(sa.select(Complaint).where(
+            Complaint.order_id == order_id, Complaint.status.in_(OPEN_COMPLAINT)))
+
+
+class ComplaintEvent(db.Model):
+    """One step of a complaint, its thread: opened, answered, escalated, decided, goods
+    returned, refunded; who did it, when, and what they wrote."""
+
+    __tablename__ = "complaint_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    complaint_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("complaints.id", ondelete="CASCADE"),
+                                                    index=True)
+    action: so.Mapped[str] = so.mapped_column(sa.String(20))
+    status: so.Mapped[str] = so.mapped_column(sa.String(20))
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    amount_idr: so.Mapped[int | None] = so.mapped_column(BigInt)
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    complaint: so.Mapped[Complaint] = so.relationship(back_populates="events")
+    actor: so.Mapped[User | None] = so.relationship()

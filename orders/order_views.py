@@ -13,7 +13,7 @@ from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import rupiah
 from marketplace.web import acting_user, flash_errors, paginate, safe_next
-from orders import bp, invoices, services, state
+from orders import bp, complaints, invoices, services, state
 from orders.couriers import SERVICES
 from orders.forms import (
     RefundForm,
@@ -71,6 +71,8 @@ def _render_order(order, *, action_form=None, refund_form=None):
         can_refund=role in (state.SELLER, state.ADMIN) and paid
         and order.total_idr > order.refunded_idr,
         proof_form=TransferProofForm(formdata=None),
+        order_complaints=complaints.complaints_of(order), can_complain=complaints.can_open(order, me),
+        complaint_labels=complaints.STATUS_LABELS,
         refund_form=refund_form or RefundForm(formdata=None))
 
 

@@ -19,7 +19,7 @@ from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 from orders import state
 from orders.ledger.service import lock_order, release_blocked
-from orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentMethod
+from orders.models import OPEN_COMPLAINT, Checkout, Complaint, Order, OrderEvent, OrderStatus, PaymentMethod
 from orders.notifications import notify
 from orders.payments.service import refund_order, settle_checkout
 
@@ -176,7 +176,9 @@ def _delivered_before(cutoff):
     """Delivered orders whose delivery was recorded before `cutoff`, locked for this job."""
     delivered_at = (sa.select(sa.func.max(OrderEvent.at)).where(
         OrderEvent.order_id == Order.id, OrderEvent.action == "deliver").scalar_subquery())
-    return (sa.select(Order).where(Order.status == OrderStatus.DELIVERED, delivered_at < cutoff)
+    # an order with an open complaint waits for it (orders/complaints.py)
+    complained = sa.exists().where(Complaint.order_id == Order.id, Complaint.status.in_(OPEN_COMPLAINT))
+    return (sa.select(Order).where(Order.status == OrderStatus.DELIVERED, delivered_at < cutoff, ~complained)
             .order_by(Order.id).with_for_update(skip_locked=True, of=Order))
 
 

@@ -373,6 +373,8 @@ def test_real_responses_match_the_document(app, client, contract, make_user):
     assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/ledger",
                   headers=owner).get_json()["items"] == []
     assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/ledger").status_code == 401
+    assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/payouts",
+                  headers=owner).get_json()["items"] == []
     # products
     products_url = f"/api/v1/stores/{store['slug']}/products"
     product = c.call(client, "post", products_url, headers=owner, json=product_data(
@@ -503,21 +505,61 @@ def test_search_and_order_responses_match_the_document(app, client, contract, ma
         assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions", json=move).status_code == 200
     shipped = c.call(client, "get", f"/api/v1/orders/{order_id}").get_json()["shipping"]
     assert shipped["courier"] == "jnt" and shipped["tracking_url"].endswith("JP0012345")
-    # the buyer confirms receipt: the money (less the refund) is released to the store
+    # delivered, the buyer complains (orders/complaints.py) and the seller answers
+    assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/transitions",
+                  json={"action": "deliver"}).status_code == 200
+    assert c.call(client, "post", f"/api/v1/orders/{order_id}/complaints",
+                  json={"reason": "damaged", "description": "pecah"}).status_code == 422
+    complained = c.call(client, "post", f"/api/v1/orders/{order_id}/complaints", json={
+        "reason": "damaged", "description": "pecah", "resolution": "refund",
+        "bank_account": {"bank_code": "014", "number": "1234567890", "holder": "Budi"}})
+    assert complained.status_code == 201
+    complaint_id = complained.get_json()["id"]
+    assert c.call(client, "get", f"/api/v1/orders/{order_id}/complaints").status_code == 200
+    assert c.call(client, "get", f"/api/v1/complaints/{complaint_id}").status_code == 200
+    # while it is open the order cannot complete: its money stays held
+    assert c.call(client, "post", f"/api/v1/orders/{order_id}/receipt").status_code == 409
+    assert c.call(client, "post", f"/api/v1/complaints/{complaint_id}/answer",
+                  json={"decision": "refund"}).status_code == 403
+    assert c.call(seller_client, "post", f"/api/v1/complaints/{complaint_id}/answer",
+                  json={"decision": "partial", "amount_idr": 1000}).status_code == 200
+    # the buyer confirms receipt: the money (less both refunds) is released to the store
     assert c.call(seller_client, "post", f"/api/v1/orders/{order_id}/receipt").status_code == 403
     received = c.call(client, "post", f"/api/v1/orders/{order_id}/receipt")
     assert received.status_code == 200 and received.get_json()["status"] == "completed"
     assert c.call(client, "post", f"/api/v1/orders/{order_id}/receipt").status_code == 409
     balance = c.call(seller_client, "get", f"/api/v1/stores/{store.slug}/balance").get_json()
-    assert balance["available_idr"] == checkout["orders"][0]["total_idr"] - 5000
+    assert balance["available_idr"] == checkout["orders"][0]["total_idr"] - 5000 - 1000
     rows = c.call(seller_client, "get", f"/api/v1/stores/{store.slug}/ledger?per_page=10").get_json()["items"]
     assert [(r["kind"], r["account"]) for r in rows] == [
-        ("release", "available"), ("release", "pending"), ("refund", "pending"), ("payment", "pending")]
+        ("release", "available"), ("release", "pending"), ("refund", "pending"), ("refund", "pending"),
+        ("payment", "pending")]
+    # finance pays the balance out to the store's verified account, and the bank confirms it
+    from orders import payouts
+
+    account = payouts.register_account(store, {"bank_code": "014", "number": "1234567890",
+                                               "holder": "Siti Aminah"}, actor=store.owner)
+    payouts.check_account(account.id, verified=True, note=None, actor=make_user(roles=("officer",)))
+    db.session.commit()
+    assert c.call(clerk, "post", "/api/v1/payout-batches", json={"min_amount_idr": "banyak"},
+                  headers=finance).status_code == 422
+    batch = c.call(clerk, "post", "/api/v1/payout-batches", json={"min_amount_idr": 1}, headers=finance)
+    assert batch.status_code == 201
+    line = batch.get_json()["lines"][0]
+    assert c.call(clerk, "post", f"/api/v1/payout-lines/{line['id']}", headers=finance,
+                  json={"status": "paid", "reference": "BCA 778812"}).status_code == 200
+    assert c.call(clerk, "post", f"/api/v1/payout-lines/{line['id']}", headers=finance,
+                  json={"status": "paid", "reference": "BCA 778812"}).status_code == 409
+    batches = c.call(clerk, "get", "/api/v1/payout-batches", headers=finance).get_json()["items"]
+    assert [b["id"] for b in batches] == [batch.get_json()["id"]]
+    assert c.call(seller_client, "get", "/api/v1/payout-batches").status_code == 403
+    paid = c.call(seller_client, "get", f"/api/v1/stores/{store.slug}/payouts").get_json()["items"]
+    assert [(p["status"], p["amount_idr"]) for p in paid] == [("paid", balance["available_idr"])]
 
     exercised = {(path, method) for path, method, status in c.seen if status.startswith("2")}
     mine = {op for op in _documented_operations(c.document)
             if op[0].startswith(("/api/v1/search", "/api/v1/cart", "/api/v1/checkout",
-                                 "/api/v1/orders")) or op[0].endswith("/orders")}
+                                 "/api/v1/orders", "/api/v1/payout")) or op[0].endswith("/orders")}
     assert mine - exercised == set()
 
 

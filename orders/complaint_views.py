@@ -1,0 +1,126 @@
+"""Complaint pages (orders/complaints.py): the buyer's "Ajukan komplain" form, a complaint's page
+with its thread and photos, the seller's (or finance's) answer, the returned goods received,
+and the photos served privately. Finance's list of complaints to decide is in finance_views."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from catalog.images import prepare_image
+from marketplace.errors import DomainError, ValidationError
+from marketplace.web import acting_user, flash_errors, service_call
+from orders import bp, complaints, services, state
+from orders.forms import ComplaintAnswerForm, ComplaintForm, ToggleForm, parse_rupiah
+from orders.models import MANUAL_METHODS
+from orders.payments import escrow
+
+
+def _render_new(order, form):
+    form.set_choices()
+    return render_template("orders/complaint_new.html", order=order, form=form,
+                           manual=order.checkout.payment_method in MANUAL_METHODS,
+                           refusal=complaints.window_refusal(order),
+                           existing=complaints.Complaint.open_for(order.id),
+                           deadline=complaints.complaint_deadline(order),
+                           remaining=order.total_idr - order.refunded_idr,
+                           answer_days=current_app.config["COMPLAINT_ANSWER_DAYS"])
+
+
+@bp.route("/pesanan/<int:order_id>/komplain", methods=["GET", "POST"])
+@login_required
+def complaint_new(order_id: int):
+    """The buyer's complaint form (phone first, no JavaScript), and its sending."""
+    me = acting_user()
+    order = services.order_for(order_id, me)
+    if state.role_of(order, me) != state.BUYER:
+        abort(403)
+    form = ComplaintForm()
+    if not form.is_submitted():
+        return _render_new(order, ComplaintForm(formdata=None))
+    if not form.validate():
+        abort(400)
+    try:
+        # every photo is decoded and checked before the request writes anything
+        prepared = [prepare_image(data) for data in form.uploads()[:complaints.MAX_PHOTOS + 1]]
+        complaint = complaints.open_complaint(order, form.service_data(), prepared, actor=me)
+    except ValidationError as exc:
+        flash_errors(exc, form)
+        return _render_new(services.order_for(order_id, me), form), 422
+    except DomainError as exc:
+        flash_errors(exc)
+        return redirect(url_for("orders.order_page", order_id=order_id))
+    flash(_("Komplain terkirim. Penjual akan menjawab dalam %(n)s hari.",
+            n=current_app.config["COMPLAINT_ANSWER_DAYS"]), "success")
+    return redirect(url_for("orders.complaint_page", complaint_id=complaint.id))
+
+
+def _render_complaint(complaint, answer_form=None):
+    me = acting_user()
+    answering = complaints.answering_role(complaint, me)
+    form = answer_form or ComplaintAnswerForm(formdata=None, decision="refund")
+    form.set_choices()
+    order = complaint.order
+    return render_template(
+        "orders/complaint.html", complaint=complaint, order=order, role=state.role_of(order, me),
+        answering=answering, answer_form=form, toggle_form=ToggleForm(formdata=None),
+        can_mark_returned=complaints.can_mark_returned(complaint, me),
+        remaining=order.total_idr - order.refunded_idr, deadline=complaints.answer_deadline(complaint),
+        party_of=complaints.party_of, labels=complaints, bank_name=escrow.bank_name)
+
+
+@bp.get("/komplain/<int:complaint_id>")
+@login_required
+def complaint_page(complaint_id: int):
+    """A complaint for its buyer, its seller and finance: status, photos, the thread, the answer."""
+    return _render_complaint(complaints.complaint_for(complaint_id, acting_user()))
+
+
+@bp.post("/komplain/<int:complaint_id>/jawab")
+@login_required
+def complaint_answer(complaint_id: int):
+    """The seller's (or finance's) answer: refund in full or in part, or reject with a reason."""
+    me = acting_user()
+    complaint = complaints.complaint_for(complaint_id, me, lock=True)
+    form = ComplaintAnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        complaints.answer_complaint(complaint, form.decision.data or "", actor=me,
+                                    amount_idr=parse_rupiah(form.amount_idr.data), reason=form.reason.data)
+    except ValidationError as exc:
+        flash_errors(exc, form)
+        return _render_complaint(complaints.complaint_for(complaint_id, me), answer_form=form), 422
+    except DomainError as exc:
+        flash_errors(exc)
+    else:
+        flash(_("Jawaban tersimpan."), "success")
+    return redirect(url_for("orders.complaint_page", complaint_id=complaint_id))
+
+
+@bp.post("/komplain/<int:complaint_id>/retur-diterima")
+@login_required
+def complaint_returned(complaint_id: int):
+    """The seller received the returned goods: the agreed refund is made."""
+    me = acting_user()
+    complaint = complaints.complaint_for(complaint_id, me, lock=True)
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    with service_call() as call:
+        complaints.mark_returned(complaint, actor=me)
+    if call.ok:
+        flash(_("Barang retur diterima; dana dikembalikan ke pembeli."), "success")
+    return redirect(url_for("orders.complaint_page", complaint_id=complaint_id))
+
+
+@bp.get("/komplain/<int:complaint_id>/foto/<int:number>")
+@login_required
+def complaint_photo(complaint_id: int, number: int):
+    """A complaint's photo, for its buyer, seller, finance and admins only (never cached)."""
+    path = complaints.photo_file(complaints.complaint_for(complaint_id, acting_user()), number)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/webp", max_age=0, conditional=False, etag=False)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
