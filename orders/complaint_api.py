@@ -26,6 +26,10 @@ from orders.models import Complaint, ComplaintReason, ComplaintResolution, Compl
 from orders.payments import escrow
 
 _money = {"type": "integer"}
+_BANK_ACCOUNT = {"type": "object", "required": ["bank_code", "number", "holder"],
+                 "properties": {"bank_code": {"type": "string", "maxLength": 3},
+                                "number": {"type": "string", "maxLength": 30},
+                                "holder": text_schema(complaints.MAX_HOLDER)}}
 _when = {"type": "string", "format": "date-time", "nullable": True}
 
 schema("Complaint", {
@@ -119,11 +123,9 @@ def _step_json(complaint: Complaint, event) -> dict:
          "resolution": {"type": "string", "enum": [r.value for r in ComplaintResolution],
                         "description": "refund (default: the money back) or return (send the goods "
                                        "back, then the money)"},
-         "bank_account": {"type": "object", "nullable": True, "required": ["bank_code", "number", "holder"],
-                          "description": "Required for bank_transfer and qris orders",
-                          "properties": {"bank_code": {"type": "string", "maxLength": 3},
-                                         "number": {"type": "string", "maxLength": 30},
-                                         "holder": text_schema(complaints.MAX_HOLDER)}}}})
+         "bank_account": {**_BANK_ACCOUNT, "nullable": True,
+                          "description": "Where a bank_transfer or qris order's refund is paid; may "
+                                         "be given later (PUT /complaints/{id}/refund-account)"}}})
 def open_complaint(order_id: int):
     actor = acting_user()
     order = services.order_for(order_id, actor)
@@ -178,4 +180,15 @@ def return_received(complaint_id: int):
     actor = acting_user()
     complaint = complaints.complaint_for(complaint_id, actor, lock=True)
     complaints.mark_returned(complaint, actor=actor)
+    return jsonify(complaint_json(complaint, actor))
+
+
+@bp.put("/complaints/<int:complaint_id>/refund-account")
+@login_required_api
+@doc("The complaint's buyer gives or corrects the bank account a bank_transfer or qris order's "
+     "refund is paid into, until finance has paid it", auth=True, tags=("orders",),
+     errors=(401, 403, 404, 409, 422), response=ref("Complaint"), request_body=_BANK_ACCOUNT)
+def put_refund_account(complaint_id: int):
+    actor = acting_user()
+    complaint = complaints.set_refund_account(complaint_id, json_body(), actor=actor)
     return jsonify(complaint_json(complaint, actor))

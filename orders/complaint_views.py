@@ -11,7 +11,7 @@ from catalog.images import prepare_image
 from marketplace.errors import DomainError, ValidationError
 from marketplace.web import acting_user, flash_errors, service_call
 from orders import bp, complaints, services, state
-from orders.forms import ComplaintAnswerForm, ComplaintForm, ToggleForm, parse_rupiah
+from orders.forms import ComplaintAnswerForm, ComplaintForm, RefundAccountForm, ToggleForm, parse_rupiah
 from orders.models import MANUAL_METHODS
 from orders.payments import escrow
 
@@ -43,7 +43,8 @@ def complaint_new(order_id: int):
     try:
         # every photo is decoded and checked before the request writes anything
         prepared = [prepare_image(data) for data in form.uploads()[:complaints.MAX_PHOTOS + 1]]
-        complaint = complaints.open_complaint(order, form.service_data(), prepared, actor=me)
+        complaint = complaints.open_complaint(order, form.service_data(), prepared, actor=me,
+                                              require_account=True)
     except ValidationError as exc:
         flash_errors(exc, form)
         return _render_new(services.order_for(order_id, me), form), 422
@@ -55,8 +56,13 @@ def complaint_new(order_id: int):
     return redirect(url_for("orders.complaint_page", complaint_id=complaint.id))
 
 
-def _render_complaint(complaint, answer_form=None):
+def _render_complaint(complaint, answer_form=None, account_form=None):
     me = acting_user()
+    if account_form is None:
+        account_form = RefundAccountForm(formdata=None, bank_code=complaint.refund_bank_code,
+                                         number=complaint.refund_account_number,
+                                         holder=complaint.refund_account_holder)
+    account_form.set_choices()
     answering = complaints.answering_role(complaint, me)
     form = answer_form or ComplaintAnswerForm(formdata=None, decision="refund")
     form.set_choices()
@@ -64,6 +70,8 @@ def _render_complaint(complaint, answer_form=None):
     return render_template(
         "orders/complaint.html", complaint=complaint, order=order, role=state.role_of(order, me),
         answering=answering, answer_form=form, toggle_form=ToggleForm(formdata=None),
+        account_form=account_form,
+        can_set_account=complaint.buyer_id == me.id and complaints.needs_refund_account(complaint),
         can_mark_returned=complaints.can_mark_returned(complaint, me),
         remaining=order.total_idr - order.refunded_idr, deadline=complaints.answer_deadline(complaint),
         party_of=complaints.party_of, labels=complaints, bank_name=escrow.bank_name)
@@ -95,6 +103,28 @@ def complaint_answer(complaint_id: int):
         flash_errors(exc)
     else:
         flash(_("Jawaban tersimpan."), "success")
+    return redirect(url_for("orders.complaint_page", complaint_id=complaint_id))
+
+
+@bp.post("/komplain/<int:complaint_id>/rekening")
+@login_required
+def complaint_refund_account(complaint_id: int):
+    """The buyer gives (or corrects) the account a transfer/QRIS refund is paid into."""
+    me = acting_user()
+    form = RefundAccountForm()
+    form.set_choices()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        complaints.set_refund_account(complaint_id, {"bank_code": form.bank_code.data, "number": form.number.data,
+                                                     "holder": form.holder.data}, actor=me)
+    except ValidationError as exc:
+        flash_errors(exc, form)
+        return _render_complaint(complaints.complaint_for(complaint_id, me), account_form=form), 422
+    except DomainError as exc:
+        flash_errors(exc)
+    else:
+        flash(_("Rekening pengembalian dana tersimpan."), "success")
     return redirect(url_for("orders.complaint_page", complaint_id=complaint_id))
 
 

@@ -93,6 +93,7 @@ EVENT_LABELS = {
     "returned": _l("Barang retur diterima penjual"),
     "refunded": _l("Dana dikembalikan"),
     "refund_paid": _l("Dana ditransfer ke rekening pembeli"),
+    "account": _l("Rekening pengembalian diisi pembeli"),
 }
 
 COMPLAINT_MESSAGES = {
@@ -281,12 +282,23 @@ def _bank_account(data: dict, errors: dict) -> tuple[str, str, str] | None:
     return (code, number, holder) if number and not found else None
 
 
-def open_complaint(order: Order, data: dict, photos=(), *, actor: User,
+def _account_given(data: dict) -> bool:
+    """Whether `data` names a refund account at all (the web form sends its fields blank)."""
+    raw = data.get("bank_account")
+    if isinstance(raw, dict):
+        return any(str(value or "").strip() for value in raw.values())
+    return raw is not None
+
+
+def open_complaint(order: Order, data: dict, photos=(), *, actor: User, require_account: bool = False,
                    now: datetime | None = None) -> Complaint:
     """The order's buyer opens a complaint: `data` {reason, description, resolution?,
-    bank_account?: {bank_code, number, holder}} (the account required for transfer and QRIS
-    orders); `photos` up to three uploads (bytes, or `catalog.images.PreparedImage` made before
-    the request's first write), kept private."""
+    bank_account?: {bank_code, number, holder}}; `photos` up to three uploads (bytes, or
+    `catalog.images.PreparedImage` made before the request's first write), kept private.
+
+    A transfer or QRIS refund is paid into the buyer's bank account: checked when given, and
+    required here when `require_account` (the web form asks for it at once); otherwise the
+    buyer gives it later (`set_refund_account`), before finance can pay the refund."""
     from catalog.images import store_image
 
     role = state.role_of(order, actor)
@@ -319,7 +331,7 @@ def open_complaint(order: Order, data: dict, photos=(), *, actor: User,
     if len(photos) > MAX_PHOTOS:
         errors["photos"] = _l("Paling banyak %(n)d foto.", n=MAX_PHOTOS)
     account = None
-    if order.checkout.payment_method in MANUAL_METHODS:
+    if order.checkout.payment_method in MANUAL_METHODS and (require_account or _account_given(data)):
         account = _bank_account(data, errors)
     if errors:
         raise ValidationError(fields=errors)
@@ -456,6 +468,31 @@ def _make_refund(complaint: Complaint, actor: User | None) -> None:
     _record(complaint, "refunded", actor, amount_idr=amount)
 
 
+def needs_refund_account(complaint: Complaint) -> bool:
+    """Whether the buyer may (still) give the account a transfer/QRIS refund goes to: a transfer
+    or QRIS order whose refund is not paid yet."""
+    return complaint.order.checkout.payment_method in MANUAL_METHODS and complaint.refund_paid_at is None
+
+
+def set_refund_account(complaint_id: int, data: dict, *, actor: User) -> Complaint:
+    """The complaint's buyer gives (or corrects) the bank account `{bank_code, number, holder}`
+    its transfer/QRIS refund is paid into, until finance has paid it."""
+    complaint = complaint_for(complaint_id, actor, lock=True)
+    if complaint.buyer_id != getattr(actor, "id", None):
+        raise Forbidden(_l("Hanya pembeli yang dapat mengisi rekening pengembalian dana."))
+    if not needs_refund_account(complaint):
+        raise Conflict(_l("Pengembalian dana pesanan ini tidak ditransfer ke rekening, atau sudah "
+                          "ditransfer."), code="no_transfer_refund")
+    errors: dict = {}
+    account = _bank_account({"bank_account": data}, errors)
+    if errors or account is None:
+        raise ValidationError(fields=errors)
+    complaint.refund_bank_code, complaint.refund_account_number, complaint.refund_account_holder = account
+    _record(complaint, "account", actor)
+    db.session.flush()
+    return complaint
+
+
 def mark_refund_paid(complaint_id: int, *, reference: str, actor: User) -> Complaint:
     """Finance records the transfer/QRIS refund paid into the buyer's account, with the bank's
     reference: the money owed to the buyer leaves the marketplace's bank in the ledger
@@ -468,6 +505,8 @@ def mark_refund_paid(complaint_id: int, *, reference: str, actor: User) -> Compl
     if complaint.refund is None or complaint.refund_paid_at is not None \
             or complaint.refund.status != REFUND_TO_PAY:
         raise Conflict(_l("Tidak ada pengembalian dana yang menunggu transfer."), code="nothing_to_pay")
+    if not complaint.refund_account_number:
+        raise Conflict(_l("Pembeli belum mengisi rekening untuk pengembalian dana."), code="no_account")
     reference = _clean_text(reference, 120)
     if not reference or len(reference) > 120:
         raise ValidationError(fields={"reference": _l("Isi referensi transfer bank (maks. 120 karakter).")})

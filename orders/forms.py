@@ -271,6 +271,10 @@ class PayoutAccountForm(PlatformBankAccountForm):
     """A seller's account to be paid out to (the same fields as the marketplace's own)."""
 
 
+class RefundAccountForm(PlatformBankAccountForm):
+    """A complaining buyer's account for a transfer/QRIS refund (the same fields)."""
+
+
 class CheckAccountForm(FlaskForm):
     """An officer's verdict on a payout account: a note is needed to reject."""
 

@@ -209,6 +209,8 @@ def test_a_card_order_is_refunded_in_part_through_stripe(stripe_api, shop, db, c
     assert opened.status_code == 201, opened.get_json()
     body = opened.get_json()
     assert (body["status"], body["refund_account"], body["allowed"]) == ("open", None, [])
+    assert client.put(f"/api/v1/complaints/{body['id']}/refund-account",
+                      json=BUYER_ACCOUNT).status_code == 409  # its refund goes back to the card
     # the seller refunds part of it
     done = contract.call(client, "post", f"/api/v1/complaints/{body['id']}/answer", headers=seller,
                          json={"decision": "partial", "amount_idr": 20_000, "reason": "ganti satu bungkus"})
@@ -314,9 +316,11 @@ def test_the_complaint_window(shop, db, app):
 def test_what_a_complaint_must_say(shop, db):
     client, buyer, product, seller = shop
     order = delivered_order(client, product, seller, db)
-    # a transfer order names the account the money goes back to, checked per bank
-    missing = complain(client, order["id"], bank_account=None).get_json()["error"]["fields"]
-    assert {"bank_account.bank_code", "bank_account.holder"} <= set(missing)
+    # an account given for a transfer order's refund is checked per bank
+    unknown = complain(client, order["id"], bank_account={"bank_code": "999", "number": "1", "holder": "Budi"})
+    assert set(unknown.get_json()["error"]["fields"]) == {"bank_account.bank_code"}
+    nameless = complain(client, order["id"], bank_account={**BUYER_ACCOUNT, "holder": " "})
+    assert set(nameless.get_json()["error"]["fields"]) == {"bank_account.holder"}
     short = complain(client, order["id"], bank_account={**BUYER_ACCOUNT, "number": "12345"}).get_json()
     assert short["error"]["fields"]["bank_account.number"] == (
         "Nomor rekening Bank Central Asia (BCA) harus 10 digit; yang diisi 5 digit.")
@@ -447,3 +451,50 @@ def test_every_user_supplied_text_is_escaped(app, shop, login, make_user, db, fi
         assert hostile not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[0]
     assert "Budi &lt;script&gt;" in pages[0] and "Tidak &lt;script&gt;" in pages[2]
+
+
+def test_a_transfer_refund_waits_for_the_account_the_buyer_gives_later(app, shop, login, make_user, db):
+    client, buyer, product, seller = shop
+    order = delivered_order(client, product, seller, db)
+    # the web form asks for the account at once
+    blank = client.post(f"/pesanan/{order['id']}/komplain", data={
+        "reason": "damaged", "description": "Pecah.", "resolution": "refund",
+        "bank_code": "", "account_number": "", "account_holder": ""})
+    assert blank.status_code == 422 and "Nama pemilik rekening wajib diisi." in text(blank)
+    # given a complaint opened through the API with API.md's two keys only
+    opened = client.post(f"/api/v1/orders/{order['id']}/complaints",
+                         json={"reason": "damaged", "description": "Dua toples pecah."})
+    assert opened.status_code == 201 and opened.get_json()["refund_account"] is None
+    cid = opened.get_json()["id"]
+    # when the seller refunds in full
+    assert answer(client, cid, seller, decision="refund").status_code == 200
+    # then finance sees the refund waiting for the buyer's account, and cannot pay it yet
+    clerk = login(app.test_client(), make_user(roles=("finance",)))
+    assert "Menunggu pembeli mengisi rekening." in text(clerk.get("/keuangan/komplain"))
+    early = clerk.post(f"/keuangan/komplain/{cid}/dana-dikirim", data={"reference": "TRF-9"})
+    assert early.status_code == 302
+    assert "Pembeli belum mengisi rekening" in text(clerk.get("/keuangan/komplain"))
+    db.session.expire_all()
+    assert db.session.get(Complaint, cid).refund_paid_at is None
+    # the buyer's complaint page asks for it; the seller's does not
+    page = text(client.get(f"/komplain/{cid}"))
+    assert "Rekening untuk pengembalian dana" in page and "Simpan rekening" in page
+    seller_page = login(app.test_client(), product.store.owner).get(f"/komplain/{cid}")
+    assert "Simpan rekening" not in text(seller_page)
+    bad = client.post(f"/komplain/{cid}/rekening", data={"bank_code": "014", "number": "12", "holder": "Budi"})
+    assert bad.status_code == 422 and "harus 10 digit" in text(bad)
+    saved = client.post(f"/komplain/{cid}/rekening", data={"bank_code": "014", "number": "123 456 7890",
+                                                           "holder": "Budi Santoso"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    complaint = db.session.get(Complaint, cid)
+    assert (complaint.refund_bank_code, complaint.refund_account_number) == ("014", "1234567890")
+    assert complaint.events[-1].action == "account"
+    # and finance pays it; after that the account can no longer change
+    clerk.post(f"/keuangan/komplain/{cid}/dana-dikirim", data={"reference": "TRF-9"})
+    db.session.expire_all()
+    assert db.session.get(Complaint, cid).refund_paid_reference == "TRF-9"
+    late = client.put(f"/api/v1/complaints/{cid}/refund-account",
+                      json={"bank_code": "014", "number": "9999999999", "holder": "Orang Lain"})
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "no_transfer_refund"
+
