@@ -78,6 +78,8 @@ PAGES = [
     Page("rfq detail (seller)", "seller", "/rfq/{rfq}", "main form[action$='/penawaran']"),
     Page("trade order (seller)", "seller", "/pesanan/{trade_order}", "main .production-hint"),
     Page("shipping rates", "seller", "/jual/ongkir", "main form"),
+    Page("balance", "seller", "/jual/saldo", "main .balance-tiles"),
+    Page("payout account", "seller", "/jual/rekening", "main form"),
     Page("event applications", "seller", "/jual/acara", "main h1"),
     Page("event apply", "seller", "/acara/{open_event}/daftar-peserta", "main h1"),
     # officer
@@ -91,6 +93,14 @@ PAGES = [
     Page("admin users", "admin", "/admin/pengguna", "main h1"),
     Page("admin stores", "admin", "/admin/toko", "main h1"),
     Page("exchange rates", "admin", "/admin/kurs", "main form"),
+    Page("commission rates", "admin", "/admin/komisi", "main form"),
+    Page("platform accounts", "admin", "/admin/rekening", "main form"),
+    Page("payout accounts to check", "admin", "/admin/rekening-penjual", "main h1"),
+    # finance (the admin may act as finance)
+    Page("payments to confirm", "admin", "/keuangan/pembayaran", "main h1"),
+    Page("statement upload", "admin", "/keuangan/mutasi", "main form[enctype]"),
+    Page("payout batches", "admin", "/keuangan/pencairan", "main form"),
+    Page("complaints (finance)", "admin", "/keuangan/komplain", "main h1"),
 ]
 
 
