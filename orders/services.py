@@ -16,7 +16,7 @@ from catalog.models import Store
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.extensions import db
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import as_utc, utcnow
 from orders import state
 from orders.ledger.service import lock_order, release_blocked
 from orders.models import OPEN_COMPLAINT, Checkout, Complaint, Order, OrderEvent, OrderStatus, PaymentMethod
@@ -172,33 +172,47 @@ def order_counts_by_status(store: Store, *, actor: User) -> dict[str, int]:
 
 
 
-def _delivered_before(cutoff):
-    """Delivered orders whose delivery was recorded before `cutoff`, locked for this job."""
-    delivered_at = (sa.select(sa.func.max(OrderEvent.at)).where(
-        OrderEvent.order_id == Order.id, OrderEvent.action == "deliver").scalar_subquery())
-    # an order with an open complaint waits for it (orders/complaints.py)
+def _arrived_before(cutoff, *, unwarned: bool = False) -> list[Order]:
+    """Orders taken to have arrived before `cutoff`, row-locked for this job: delivered before
+    it, or shipped with a courier's estimate and past it (shipped + `shipping_days_max` days)
+    before it, so a seller who never marks delivery cannot keep the money held forever. An order
+    with an open complaint waits for it (orders/complaints.py)."""
+    def last(action):
+        return (sa.select(sa.func.max(OrderEvent.at)).where(OrderEvent.order_id == Order.id,
+                                                            OrderEvent.action == action)
+                .correlate(Order).scalar_subquery())
+
+    delivered_at, shipped_at = last("deliver"), last("ship")
     complained = sa.exists().where(Complaint.order_id == Order.id, Complaint.status.in_(OPEN_COMPLAINT))
-    return (sa.select(Order).where(Order.status == OrderStatus.DELIVERED, delivered_at < cutoff, ~complained)
-            .order_by(Order.id).with_for_update(skip_locked=True, of=Order))
+    stmt = (sa.select(Order, shipped_at).where(~complained, sa.or_(
+        sa.and_(Order.status == OrderStatus.DELIVERED, delivered_at < cutoff),
+        # (any order past its estimate was shipped before the cutoff; the estimate is added below)
+        sa.and_(Order.status == OrderStatus.SHIPPED, Order.shipping_days_max.is_not(None), shipped_at < cutoff)))
+        .order_by(Order.id).with_for_update(skip_locked=True, of=Order))
+    if unwarned:
+        stmt = stmt.where(Order.auto_complete_notice_at.is_(None))
+    return [order for order, shipped in db.session.execute(stmt).all()
+            if order.status == OrderStatus.DELIVERED
+            or as_utc(shipped) + timedelta(days=order.shipping_days_max) < cutoff]
 
 
 def auto_complete_delivered(now=None) -> dict[str, int]:
-    """Complete delivered orders the buyer left unconfirmed for AUTO_COMPLETE_DAYS, telling the
-    buyer AUTO_COMPLETE_NOTICE_DAYS before (once), and releasing their money to the stores; an
-    order a `release_blockers` entry holds (an open complaint) is left delivered. Safe to repeat
-    and to run twice at once."""
+    """Complete orders the buyer left unconfirmed for AUTO_COMPLETE_DAYS after they arrived
+    (delivered, or shipped and past the courier's estimate), telling the buyer
+    AUTO_COMPLETE_NOTICE_DAYS before (once), and releasing their money to the stores; an order a
+    `release_blockers` entry holds (an open complaint) is left as it is. Safe to repeat and to
+    run twice at once."""
     now = now or utcnow()
     days = current_app.config["AUTO_COMPLETE_DAYS"]
     notice_days = min(current_app.config["AUTO_COMPLETE_NOTICE_DAYS"], days)
     completed = 0
-    for order in db.session.scalars(_delivered_before(now - timedelta(days=days))).all():
+    for order in _arrived_before(now - timedelta(days=days)):
         if release_blocked(order):
-            continue  # a complaint is open: it stays delivered, its money held
+            continue  # a complaint is open: it stays as it is, its money held
         state.transition(order, "complete", actor=None, note="auto")
         completed += 1
     warned = 0
-    for order in db.session.scalars(_delivered_before(now - timedelta(days=days - notice_days))
-                                    .where(Order.auto_complete_notice_at.is_(None))).all():
+    for order in _arrived_before(now - timedelta(days=days - notice_days), unwarned=True):
         notify(order.buyer_id, "order_auto_complete_soon", order, days=notice_days)
         order.auto_complete_notice_at = now
         warned += 1

@@ -168,6 +168,51 @@ def test_delivered_orders_complete_by_themselves_and_the_buyer_is_told_first(
     assert f"Pesanan #{soon} akan selesai otomatis dalam 2 hari." in page
 
 
+def _shipped(client, product, seller, db, *, days_ago: float, estimate_days: int | None):
+    from datetime import timedelta
+
+    from marketplace.timeutil import utcnow
+    from orders.models import OrderEvent
+
+    order = place(client, product, 1)
+    confirm_transfer_of(order["id"], client.application)
+    for action, extra in (("accept", {}), ("ship", {"courier": "JNE", "tracking_number": "JNE2"})):
+        assert move(client, order["id"], action, seller, **extra).status_code == 200
+    event = db.session.scalars(sa.select(OrderEvent).where(
+        OrderEvent.order_id == order["id"], OrderEvent.action == "ship")).one()
+    event.at = utcnow() - timedelta(days=days_ago)
+    db.session.get(Order, order["id"]).shipping_days_max = estimate_days
+    db.session.commit()
+    return order["id"]
+
+
+def test_shipped_orders_past_the_couriers_estimate_complete_by_themselves(
+        app, buyer_client, make_product, token_for, runner, db):
+    """A seller who never marks delivery cannot hold the money forever: AUTO_COMPLETE_DAYS (7)
+    after the courier's latest estimate the order completes and its money is released; the
+    buyer hears of it AUTO_COMPLETE_NOTICE_DAYS (2) before. Without an estimate it waits."""
+    from orders.ledger import service as ledger
+
+    client, buyer = buyer_client()
+    product = make_product(stock=10)
+    seller = token_for(product.store.owner)
+    # estimate 3 days: arrived by day 3, completes after day 10, is announced after day 8
+    due = _shipped(client, product, seller, db, days_ago=11, estimate_days=3)
+    soon = _shipped(client, product, seller, db, days_ago=9, estimate_days=3)
+    on_its_way = _shipped(client, product, seller, db, days_ago=4, estimate_days=3)
+    no_estimate = _shipped(client, product, seller, db, days_ago=40, estimate_days=None)
+    for _ in range(2):  # safe to repeat
+        result = runner.invoke(args=["jobs", "run", "orders.auto_complete"])
+        assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    statuses = {o.id: o.status for o in db.session.scalars(sa.select(Order))}
+    assert statuses == {due: "completed", soon: "shipped", on_its_way: "shipped", no_estimate: "shipped"}
+    assert ledger.released(db.session.get(Order, due)) and not ledger.released(db.session.get(Order, soon))
+    warned = db.session.scalars(sa.select(Notification).where(
+        Notification.kind == "order_auto_complete_soon")).all()
+    assert [(n.user_id, n.params["order"]) for n in warned] == [(buyer.id, soon)]
+
+
 def test_the_auto_complete_notice_counts_its_days_in_both_languages(app):
     """The notice's wording follows its count: "in 1 day", "in 2 days" (a Plural message)."""
     from flask_babel import force_locale
