@@ -93,16 +93,24 @@ def complaint_answer(complaint_id: int):
     form = ComplaintAnswerForm()
     if not form.validate_on_submit():
         abort(400)
+    return _submit(complaint_id, form, "answer_form", _("Jawaban tersimpan."), lambda: complaints.answer_complaint(
+        complaint, form.decision.data or "", actor=me, amount_idr=parse_rupiah(form.amount_idr.data),
+        reason=form.reason.data))
+
+
+def _submit(complaint_id: int, form, form_name: str, done: str, run):
+    """Run a complaint page's form action: its field errors show on the page again (422),
+    other refusals and success come back as a message on the complaint's page."""
     try:
-        complaints.answer_complaint(complaint, form.decision.data or "", actor=me,
-                                    amount_idr=parse_rupiah(form.amount_idr.data), reason=form.reason.data)
+        run()
     except ValidationError as exc:
         flash_errors(exc, form)
-        return _render_complaint(complaints.complaint_for(complaint_id, me), answer_form=form), 422
+        complaint = complaints.complaint_for(complaint_id, acting_user())
+        return _render_complaint(complaint, **{form_name: form}), 422
     except DomainError as exc:
         flash_errors(exc)
     else:
-        flash(_("Jawaban tersimpan."), "success")
+        flash(done, "success")
     return redirect(url_for("orders.complaint_page", complaint_id=complaint_id))
 
 
@@ -115,17 +123,9 @@ def complaint_refund_account(complaint_id: int):
     form.set_choices()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        complaints.set_refund_account(complaint_id, {"bank_code": form.bank_code.data, "number": form.number.data,
-                                                     "holder": form.holder.data}, actor=me)
-    except ValidationError as exc:
-        flash_errors(exc, form)
-        return _render_complaint(complaints.complaint_for(complaint_id, me), account_form=form), 422
-    except DomainError as exc:
-        flash_errors(exc)
-    else:
-        flash(_("Rekening pengembalian dana tersimpan."), "success")
-    return redirect(url_for("orders.complaint_page", complaint_id=complaint_id))
+    account = {"bank_code": form.bank_code.data, "number": form.number.data, "holder": form.holder.data}
+    return _submit(complaint_id, form, "account_form", _("Rekening pengembalian dana tersimpan."),
+                   lambda: complaints.set_refund_account(complaint_id, account, actor=me))
 
 
 @bp.post("/komplain/<int:complaint_id>/retur-diterima")
