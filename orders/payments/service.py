@@ -77,18 +77,13 @@ def mark_paid(checkout: Checkout) -> None:
 
 
 def settle_checkout(checkout: Checkout) -> None:
-    """Keep the checkout's payment status in step with its orders."""
+    """Keep the checkout's payment status in step with its orders: all of them cancelled or
+    expired before payment, or all refunded. (Paying is `mark_paid`'s, for the whole checkout.)"""
     statuses = {o.status for o in checkout.orders}
     if checkout.payment_status == PaymentStatus.PENDING and statuses <= {
             OrderStatus.CANCELLED, OrderStatus.EXPIRED}:
         checkout.payment_status = (PaymentStatus.EXPIRED if OrderStatus.EXPIRED in statuses
                                    else PaymentStatus.CANCELLED)
-    if checkout.payment_method == PaymentMethod.BANK_TRANSFER and statuses and all(
-            s not in (OrderStatus.PENDING_PAYMENT,) for s in statuses) and any(
-            s not in (OrderStatus.CANCELLED, OrderStatus.EXPIRED) for s in statuses):
-        if checkout.payment_status == PaymentStatus.PENDING:
-            checkout.payment_status = PaymentStatus.PAID
-            checkout.paid_at = utcnow()
     if checkout.orders and all(o.refunded_idr >= o.total_idr and o.total_idr > 0
                                for o in checkout.orders):
         checkout.payment_status = PaymentStatus.REFUNDED
