@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from marketplace.money.rates import today_wib
 from orders.models import Checkout, Order
 from tests.browser.csp import watch_csp
-from tests.browser.test_buying import add_to_cart, log_in
+from tests.browser.test_buying import add_to_cart, fill_jakarta_address, log_in
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
 
 
@@ -52,14 +52,7 @@ def test_one_transfer_pays_two_stores_held_until_received_refunded_in_part_and_p
     add_to_cart(phone, base, chips, 2)
     phone.get_by_role("link", name="Lanjut ke pembayaran").click()
     phone.wait_for_url(f"{base}/checkout")
-    phone.get_by_label("Nama penerima").fill("Rina Marlina")
-    phone.get_by_label("Nomor telepon").fill("0812 3456 7890")
-    phone.get_by_label("Alamat (jalan, nomor rumah, RT/RW)").fill("Jl. Raden Intan 12")
-    phone.get_by_label("Provinsi", exact=True).select_option("18")
-    regency = phone.get_by_label("Kabupaten/kota", exact=True)
-    regency.locator('option[value="18.71"]').wait_for(state="attached")
-    regency.select_option("18.71")
-    phone.get_by_label("Kode pos").fill("35111")
+    fill_jakarta_address(phone)
     phone.get_by_role("button", name="Hitung ongkir").click()
     phone.wait_for_load_state()
     phone.get_by_label("Transfer bank").check()
