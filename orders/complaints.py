@@ -38,7 +38,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import safe_join
 
 from marketplace import notifications
-from marketplace.accounts.models import Role, User, UserRole
+from marketplace.accounts.models import Role, User
+from marketplace.accounts.services import user_ids_with_role
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import rupiah
@@ -55,6 +56,7 @@ from orders.models import (
     OrderStatus,
 )
 from orders.payments.banks import account_errors
+from orders.payments.escrow import is_finance
 from orders.payments.service import refund_order
 
 MAX_PHOTOS = 3
@@ -118,7 +120,7 @@ COMPLAINT_MESSAGES = {
 def has_open_complaint(order: Order) -> str | None:
     """Why the order's money stays held, when it has an open complaint (an entry of the ledger's
     `release_blockers` hook); such an order cannot be completed either (orders/state.py)."""
-    return _("komplain #%(id)s masih berjalan", id=complaint.id) if (
+    return _("ada komplain yang masih berjalan (#%(id)s)", id=complaint.id) if (
         complaint := Complaint.open_for(order.id)) is not None else None
 
 
@@ -185,10 +187,6 @@ def answer_deadline(complaint: Complaint) -> datetime:
     return as_utc(complaint.opened_at) + timedelta(days=current_app.config["COMPLAINT_ANSWER_DAYS"])
 
 
-def _is_finance(user: User | None) -> bool:
-    return user is not None and (user.has_role(Role.FINANCE) or user.is_admin)
-
-
 def answering_role(complaint: Complaint, actor: User | None, now: datetime | None = None) -> str | None:
     """Who `actor` answers as now: "seller" (an open complaint of their store's order), "finance"
     (finance or an admin, once escalated or unanswered past its deadline), or None."""
@@ -198,7 +196,7 @@ def answering_role(complaint: Complaint, actor: User | None, now: datetime | Non
     role = state.role_of(complaint.order, actor)
     if role == state.SELLER:
         return "seller" if complaint.status == ComplaintStatus.OPEN else None
-    if role in (state.ADMIN, state.FINANCE) and _is_finance(actor):
+    if role in (state.ADMIN, state.FINANCE) and is_finance(actor):
         if complaint.status == ComplaintStatus.ESCALATED or (
                 complaint.status == ComplaintStatus.OPEN and now > answer_deadline(complaint)):
             return "finance"
@@ -210,7 +208,7 @@ def can_mark_returned(complaint: Complaint, actor: User | None) -> bool:
     if actor is None or complaint.status != ComplaintStatus.AWAITING_RETURN:
         return False
     role = state.role_of(complaint.order, actor)
-    return role == state.SELLER or (role in (state.ADMIN, state.FINANCE) and _is_finance(actor))
+    return role == state.SELLER or (role in (state.ADMIN, state.FINANCE) and is_finance(actor))
 
 
 def waiting_for_decision(now: datetime | None = None) -> sa.Select:
@@ -256,10 +254,6 @@ def _notify(user_ids, kind: str, complaint: Complaint, **extra) -> None:
               "reason": str(REASON_LABELS.get(complaint.reason, complaint.reason)), **extra}
     for user_id in sorted(set(user_ids)):
         notifications.notify(user_id, kind, params=params, url=f"/komplain/{complaint.id}")
-
-
-def _finance_ids() -> list[int]:
-    return list(db.session.scalars(sa.select(UserRole.user_id).where(UserRole.role == Role.FINANCE)))
 
 
 def _record(complaint: Complaint, action: str, actor: User | None, *, amount_idr: int | None = None,
@@ -409,7 +403,7 @@ def answer_complaint(complaint: Complaint, decision: str, *, actor: User, amount
             complaint.status, complaint.escalated_at = ComplaintStatus.ESCALATED, now
             _record(complaint, "reject", actor, note=note)
             _notify([complaint.buyer_id], "complaint_rejected_by_seller", complaint)
-            _notify(_finance_ids(), "complaint_escalated", complaint)
+            _notify(user_ids_with_role(Role.FINANCE), "complaint_escalated", complaint)
         else:
             complaint.status, complaint.closed_at = ComplaintStatus.REJECTED, now
             _record(complaint, "reject", actor, note=note)
@@ -499,7 +493,7 @@ def mark_refund_paid(complaint_id: int, *, reference: str, actor: User) -> Compl
     (`ledger.refund_paid`). Under the complaint's row lock, so it is paid once."""
     from orders.ledger import service as ledger
 
-    if not _is_finance(actor):
+    if not is_finance(actor):
         raise Forbidden()
     complaint = complaint_for(complaint_id, actor, lock=True)
     if complaint.refund is None or complaint.refund_paid_at is not None \
@@ -530,7 +524,7 @@ def escalate_unanswered(now: datetime | None = None) -> dict[str, int]:
     due = db.session.scalars(sa.select(Complaint).where(
         Complaint.status == ComplaintStatus.OPEN, Complaint.opened_at < cutoff)
         .order_by(Complaint.id).with_for_update(skip_locked=True, of=Complaint)).all()
-    finance = _finance_ids()
+    finance = user_ids_with_role(Role.FINANCE)
     for complaint in due:
         complaint.status, complaint.escalated_at = ComplaintStatus.ESCALATED, now
         _record(complaint, "escalate", None)

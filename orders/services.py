@@ -19,7 +19,7 @@ from marketplace.extensions import db
 from marketplace.timeutil import as_utc, utcnow
 from orders import state
 from orders.ledger.service import lock_order, release_blocked
-from orders.models import OPEN_COMPLAINT, Checkout, Complaint, Order, OrderEvent, OrderStatus, PaymentMethod
+from orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentMethod
 from orders.notifications import notify
 from orders.payments.service import refund_order, settle_checkout
 
@@ -175,16 +175,14 @@ def order_counts_by_status(store: Store, *, actor: User) -> dict[str, int]:
 def _arrived_before(cutoff, *, unwarned: bool = False) -> list[Order]:
     """Orders taken to have arrived before `cutoff`, row-locked for this job: delivered before
     it, or shipped with a courier's estimate and past it (shipped + `shipping_days_max` days)
-    before it, so a seller who never marks delivery cannot keep the money held forever. An order
-    with an open complaint waits for it (orders/complaints.py)."""
+    before it, so a seller who never marks delivery cannot keep the money held forever."""
     def last(action):
         return (sa.select(sa.func.max(OrderEvent.at)).where(OrderEvent.order_id == Order.id,
                                                             OrderEvent.action == action)
                 .correlate(Order).scalar_subquery())
 
     delivered_at, shipped_at = last("deliver"), last("ship")
-    complained = sa.exists().where(Complaint.order_id == Order.id, Complaint.status.in_(OPEN_COMPLAINT))
-    stmt = (sa.select(Order, shipped_at).where(~complained, sa.or_(
+    stmt = (sa.select(Order, shipped_at).where(sa.or_(
         sa.and_(Order.status == OrderStatus.DELIVERED, delivered_at < cutoff),
         # (any order past its estimate was shipped before the cutoff; the estimate is added below)
         sa.and_(Order.status == OrderStatus.SHIPPED, Order.shipping_days_max.is_not(None), shipped_at < cutoff)))
@@ -213,6 +211,8 @@ def auto_complete_delivered(now=None) -> dict[str, int]:
         completed += 1
     warned = 0
     for order in _arrived_before(now - timedelta(days=days - notice_days), unwarned=True):
+        if release_blocked(order):
+            continue  # nothing completes while it is held: no notice either
         notify(order.buyer_id, "order_auto_complete_soon", order, days=notice_days)
         order.auto_complete_notice_at = now
         warned += 1

@@ -15,7 +15,7 @@ from catalog.models import Product
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, ValidationError
 from marketplace.extensions import db
-from orders.models import Complaint, Order, OrderEvent
+from orders.models import Order, OrderEvent
 from orders.models import OrderStatus as S
 
 SYSTEM = "system"
@@ -79,14 +79,21 @@ def role_of(order: Order, actor: User | None) -> str | None:
     return None
 
 
+def _hold_reason(order: Order) -> str | None:
+    """Why the order may not complete yet: its money is held (`ledger.release_blockers`)."""
+    from orders.ledger.service import hold_reason
+
+    return hold_reason(order)
+
+
 def allowed_actions(order: Order, actor: User | None) -> list[str]:
     """The moves this actor may make on this order now (for buttons)."""
     role = role_of(order, actor)
     names = [name for name, move in MOVES.items()
              if order.status in move.sources and role in move.who(order.status)
              and name not in SYSTEM_ONLY]
-    if "complete" in names and Complaint.open_for(order.id) is not None:
-        names.remove("complete")  # not while a complaint is open (see `transition`)
+    if "complete" in names and _hold_reason(order):
+        names.remove("complete")  # not while its money is held (see `transition`)
     return names
 
 
@@ -139,9 +146,10 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
         # (the `only` rows of MOVES leave the seller in: the buyer asks the seller)
         raise Forbidden(_l("Pesanan berstatus “%(status)s” hanya dapat %(action)s oleh penjual.",
                            status=status_label(order.status), action=ACTION_LABELS.get(action, action)))
-    if action == "complete" and Complaint.open_for(order.id) is not None:
-        raise Conflict(_l("Pesanan ini punya komplain yang masih berjalan; pesanan dapat diselesaikan "
-                          "setelah komplainnya selesai."), code="complaint_open")
+    if action == "complete" and (held := _hold_reason(order)):
+        # (an open complaint is today's only reason, hence the code)
+        raise Conflict(_l("Pesanan ini belum dapat diselesaikan: %(reason)s. Dananya tetap ditahan "
+                          "sampai itu selesai.", reason=held), code="complaint_open")
     if action == "ship":
         note = note or record_shipment(order, details.get("courier"), details.get("tracking_number"))
     if action == "cancel":

@@ -124,6 +124,12 @@ def revoke_role(user: User, role: Role | str, *, actor: User) -> None:
         log.info("role revoked", extra={"user_id": user.id, "role": str(role), "actor_id": actor.id})
 
 
+def user_ids_with_role(role: Role | str) -> list[int]:
+    """The ids of every user holding `role` (to tell, say, all of finance)."""
+    return list(db.session.scalars(sa.select(UserRole.user_id).where(UserRole.role == Role(role))
+                                   .order_by(UserRole.user_id)))
+
+
 def set_password(user: User, password: str) -> None:
     if not password or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(

@@ -58,10 +58,15 @@ release_blockers = Hook(
     "(complaints register one while a complaint is open).")
 
 
+def hold_reason(order) -> str | None:
+    """Why the order's money stays held (an open complaint: complaints register an entry on
+    `release_blockers`), or None; without entries nothing holds it."""
+    return next((reason for reason in release_blockers.call(order) if reason), None)
+
+
 def release_blocked(order) -> bool:
-    """Whether something (an open complaint) keeps the order's money held. Complaints register
-    an entry on `release_blockers`; without entries nothing blocks."""
-    return any(reason for reason in release_blockers.call(order))
+    """Whether something (an open complaint) keeps the order's money held."""
+    return hold_reason(order) is not None
 
 
 def lock_order(order):
