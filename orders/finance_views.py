@@ -27,7 +27,7 @@ from orders.forms import (
     ToggleForm,
     parse_rupiah,
 )
-from orders.models import PayoutBatch, PlatformBankAccount
+from orders.models import PlatformBankAccount
 from orders.payments import escrow
 
 finance_required = role_required(escrow.is_finance)
@@ -188,7 +188,7 @@ def payout_batches():
 @bp.get("/keuangan/pencairan/<int:batch_id>")
 @finance_required
 def payout_batch(batch_id: int):
-    batch = db.get_or_404(PayoutBatch, batch_id)
+    batch = payouts.batch(batch_id)
     return render_template("orders/payout_batch.html", batch=batch, form=SettleLineForm(formdata=None),
                            bank_name=escrow.bank_name)
 
@@ -196,7 +196,7 @@ def payout_batch(batch_id: int):
 @bp.get("/keuangan/pencairan/<int:batch_id>.csv")
 @finance_required
 def payout_batch_csv(batch_id: int):
-    batch = db.get_or_404(PayoutBatch, batch_id)
+    batch = payouts.batch(batch_id)
     return Response(payouts.batch_csv(batch), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="pencairan-{batch.id}.csv"'})
 

@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from catalog.models import Store
@@ -186,8 +187,22 @@ def settle_line(line_id: int, *, paid: bool, reference: str | None = None, reaso
     return line
 
 
+#: a payout line's store and account, read with it (the pages and the API show both)
+_LINE_LOAD = (so.joinedload(PayoutLine.store), so.joinedload(PayoutLine.payout_account))
+
+
 def batches() -> sa.Select:
-    return sa.select(PayoutBatch).order_by(PayoutBatch.id.desc())
+    """Payout batches, newest first, with their lines, stores and accounts (no query per line)."""
+    return (sa.select(PayoutBatch).options(so.selectinload(PayoutBatch.lines).options(*_LINE_LOAD))
+            .order_by(PayoutBatch.id.desc()))
+
+
+def batch(batch_id: int) -> PayoutBatch:
+    """One payout batch with its lines, stores and accounts; NotFound when there is none."""
+    found = db.session.scalar(batches().where(PayoutBatch.id == batch_id))
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def store_payouts(store: Store, *, actor: User) -> sa.Select:
@@ -195,7 +210,8 @@ def store_payouts(store: Store, *, actor: User) -> sa.Select:
     from catalog.services import require_owner
 
     require_owner(store, actor)
-    return sa.select(PayoutLine).where(PayoutLine.store_id == store.id).order_by(PayoutLine.id.desc())
+    return (sa.select(PayoutLine).where(PayoutLine.store_id == store.id).options(*_LINE_LOAD)
+            .order_by(PayoutLine.id.desc()))
 
 
 #: the bulk-transfer file's columns: what internet banking's bulk upload asks for (bank code,

@@ -176,3 +176,38 @@ def test_two_batches_made_at_once_never_pay_a_balance_twice(app, sold, db):
     db.session.expire_all()
     lines = db.session.scalars(sa.select(PayoutLine)).all()
     assert len(lines) == 1 and ledger.store_balance(sold["stores"][0])["available_idr"] == 0
+
+
+def test_listing_batches_costs_the_same_queries_for_one_line_or_many(app, sold, token_for, db):
+    finance = token_for(sold["clerk"])
+    client = app.test_client()
+
+    def queries_for_listing() -> tuple[int, int]:
+        statements = []
+
+        def count(*_args):
+            statements.append(1)
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            response = client.get("/api/v1/payout-batches", headers=finance)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        assert response.status_code == 200
+        return len(statements), sum(len(b["lines"]) for b in response.get_json()["items"])
+
+    # given one batch of one line
+    payouts.make_batch(1, actor=sold["clerk"])
+    db.session.commit()
+    one, lines = queries_for_listing()
+    assert lines == 1
+    # when the second store's account is verified and a second batch pays it
+    second = sold["stores"][1]
+    account = payouts.register_account(second, {"bank_code": "008", "number": "1234567890123",
+                                                "holder": "Sri Wahyuni"}, actor=second.owner)
+    payouts.check_account(account.id, verified=True, note=None, actor=sold["officer"])
+    payouts.make_batch(1, actor=sold["clerk"])
+    db.session.commit()
+    # then listing both batches and their lines costs no more queries
+    many, lines = queries_for_listing()
+    assert lines == 2 and many == one
