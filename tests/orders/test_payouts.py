@@ -85,7 +85,7 @@ def test_paid_moves_the_money_out_failed_brings_it_back(sold, db):
     balance = ledger.store_balance(first)
     assert (balance["available_idr"], balance["in_transit_idr"], balance["paid_out_idr"]) == (0, 0, available)
     # the seller's statement tells it all, each with its running balance
-    kinds = [row.kind for row in ledger.statement_rows(ledger.statement(first))]
+    kinds = [row.kind for row in ledger.statement_all(first)]
     assert {"payout_reserve", "payout_failed", "payout"} <= set(kinds)
 
 
