@@ -265,13 +265,14 @@ def payout_failed(store_id: int, amount_idr: int, payout_id: int, *, actor=None,
 
 # --- what a seller reads ----------------------------------------------------------------------
 
-def _class_sums(store_id: int, newer_than: int | None = None) -> dict[str, int]:
-    """{pending|available|in_transit: signed sum} of the store's lines (those after a line id)."""
-    stmt = (sa.select(LedgerLine.store_account, sa.func.sum(LedgerLine.amount_idr))
+def _class_sums(store_id: int, newer_than: int | None = None) -> dict[str, tuple[int, int]]:
+    """{pending|available|in_transit: (signed sum, lines)} of the store's lines (those after a
+    line id)."""
+    stmt = (sa.select(LedgerLine.store_account, sa.func.sum(LedgerLine.amount_idr), sa.func.count())
             .where(LedgerLine.store_id == store_id).group_by(LedgerLine.store_account))
     if newer_than is not None:
         stmt = stmt.where(LedgerLine.id > newer_than)
-    return {name: int(total) for name, total in db.session.execute(stmt).all()}
+    return {name: (int(total), n) for name, total, n in db.session.execute(stmt).all()}
 
 
 def store_balance(store) -> dict[str, int]:
@@ -279,7 +280,7 @@ def store_balance(store) -> dict[str, int]:
     refund), in_transit_idr (in payouts not confirmed yet), paid_out_idr (sent, in all)}: sums of
     its lines, one index-only scan (`ix_ledger_lines_store`)."""
     store_id = getattr(store, "id", store)
-    sums = _class_sums(store_id)
+    sums = {name: total for name, (total, _n) in _class_sums(store_id).items()}
     paid_out = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(LedgerLine.amount_idr), 0))
         .join(LedgerEntry, LedgerEntry.id == LedgerLine.entry_id)
@@ -329,14 +330,14 @@ def statement_page(store, page: int = 1, per_page: int = 30) -> tuple[list[State
     its orders, available, in transit) after it. The page is a backwards range scan of
     `ix_ledger_lines_store`; the balances are the current sums less the rows newer than each."""
     store_id = getattr(store, "id", store)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(LedgerLine)
-                              .where(LedgerLine.store_id == store_id))
+    current = _class_sums(store_id)  # (one scan gives the balances and the count)
+    total = sum(n for _sum, n in current.values())
     found = db.session.execute(_statement_select(store_id).order_by(LedgerLine.id.desc())
-                               .limit(per_page).offset((page - 1) * per_page)).all()
+                               .limit(per_page).offset((page - 1) * per_page)).all() if total else []
     if not found:
         return [], total
-    current, newer = _class_sums(store_id), _class_sums(store_id, newer_than=found[0][0])
-    running = {name: -current.get(name, 0) + newer.get(name, 0) for name in current}
+    newer = _class_sums(store_id, newer_than=found[0][0])
+    running = {name: -current[name][0] + newer.get(name, (0, 0))[0] for name in current}
     rows = []
     for values in found:
         name, amount = values[4], values[5]
