@@ -1,12 +1,10 @@
 """The seller's money in the API: `GET /api/v1/stores/{slug}/balance` and `.../ledger`."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import jsonify
 
 from catalog.services import get_store
 from marketplace.api import api_blueprint, doc, list_of, login_required_api, page_params, pagination_args, ref, schema
-from marketplace.extensions import db
 from marketplace.timeutil import isoformat
 from marketplace.web import acting_user
 from orders.ledger import service as ledger
@@ -60,8 +58,6 @@ def balance(slug: str):
      "it (its owner)", auth=True, tags=("ledger",), errors=(401, 404),
      response=list_of(ref("LedgerRow")), params=page_params())
 def statement(slug: str):
-    stmt = ledger.statement_for(get_store(slug), actor=acting_user())
     page, per_page = pagination_args(20)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = ledger.statement_rows(stmt.limit(per_page).offset((page - 1) * per_page))
+    rows, total = ledger.statement_for(get_store(slug), actor=acting_user(), page=page, per_page=per_page)
     return jsonify({"items": [row_json(r) for r in rows], "total": total, "page": page, "per_page": per_page})

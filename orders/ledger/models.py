@@ -9,7 +9,7 @@ signed sum into the account's own direction, so every balance reads positive in 
 
 Entries and lines are append-only: nothing updates or deletes them. The ORM refuses it here
 (`_refuse_changes`), and on PostgreSQL triggers refuse it too and check, at commit, that each
-entry balances and has at least two lines (migration 0013).
+entry balances and has at least two lines (migration 0014).
 """
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ class AccountKind(enum.StrEnum):
 
 #: debit-normal kinds: their balance is the plain sum of their lines
 DEBIT_NORMAL = frozenset({AccountKind.CASH})
+#: a store's accounts, as its statement names them (held: over all its orders)
+STORE_ACCOUNTS = {AccountKind.HELD: "pending", AccountKind.AVAILABLE: "available",
+                  AccountKind.IN_TRANSIT: "in_transit"}
 
 
 class EntryKind(enum.StrEnum):
@@ -104,12 +107,18 @@ class LedgerLine(db.Model):
         sa.CheckConstraint("amount_idr <> 0", name="line_not_zero"),
         # balances are sums by account: the index holds the amounts (index-only scans)
         sa.Index("ix_ledger_lines_account", "account_id", "id", "amount_idr"),
+        # a store's statement page is a backwards range scan, its balances one index-only scan
+        sa.Index("ix_ledger_lines_store", "store_id", "id", "store_account", "amount_idr"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     entry_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("ledger_entries.id"), index=True)
     account_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("ledger_accounts.id"))
     amount_idr: so.Mapped[int] = so.mapped_column(BigInt)
+    #: the account's store and its STORE_ACCOUNTS name, copied from the account (which never
+    #: changes) so a store's statement and balances read one index, not thousands of accounts
+    store_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stores.id"))
+    store_account: so.Mapped[str | None] = so.mapped_column(sa.String(12))
 
     entry: so.Mapped[LedgerEntry] = so.relationship(back_populates="lines")
     account: so.Mapped[LedgerAccount] = so.relationship(lazy="joined")

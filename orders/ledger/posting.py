@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.extensions import db
 from orders.ledger.models import (
     DEBIT_NORMAL,
+    STORE_ACCOUNTS,
     AccountKind,
     EntryKind,
     LedgerAccount,
@@ -112,7 +113,10 @@ def post(kind: str, source: tuple[str, int], lines: Iterable[tuple[AccountRef, i
     source_type, source_id = source
     entry = LedgerEntry(kind=kind, source_type=source_type, source_id=source_id, idempotency_key=key,
                         order_id=order_id, actor_id=getattr(actor, "id", None), memo=memo)
-    entry.lines = [LedgerLine(account_id=account(ref).id, amount_idr=amount) for ref, amount in pairs]
+    rows = [(account(ref), amount) for ref, amount in pairs]
+    entry.lines = [LedgerLine(account_id=row.id, amount_idr=amount, store_id=row.store_id,
+                              store_account=STORE_ACCOUNTS.get(row.kind) if row.store_id else None)
+                   for row, amount in rows]
     try:
         with db.session.begin_nested():
             db.session.add(entry)

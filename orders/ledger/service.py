@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from marketplace.extensions import db
 from marketplace.hooks import Hook
 from orders.ledger.commission import commission_for
-from orders.ledger.models import AccountKind, EntryKind, LedgerAccount, LedgerEntry, LedgerLine
+from orders.ledger.models import EntryKind, LedgerAccount, LedgerEntry, LedgerLine
 from orders.ledger.posting import (
     LedgerError,
     available,
@@ -220,12 +220,12 @@ def payout_reserved(store_id: int, amount_idr: int, payout_id: int, *, actor=Non
 
 
 def available_balances() -> dict[int, int]:
-    """{store id: available balance} of every store with more than nothing available (one query)."""
+    """{store id: available balance} of every store with more than nothing available (one query
+    over the lines' own store and statement name: no join to the accounts)."""
     rows = db.session.execute(
-        sa.select(LedgerAccount.store_id, sa.func.sum(LedgerLine.amount_idr))
-        .join(LedgerLine, LedgerLine.account_id == LedgerAccount.id)
-        .where(LedgerAccount.kind == AccountKind.AVAILABLE, LedgerAccount.store_id.is_not(None))
-        .group_by(LedgerAccount.store_id)).all()
+        sa.select(LedgerLine.store_id, sa.func.sum(LedgerLine.amount_idr))
+        .where(LedgerLine.store_account == "available", LedgerLine.store_id.is_not(None))
+        .group_by(LedgerLine.store_id)).all()
     return {store_id: -int(total) for store_id, total in rows if -int(total) > 0}
 
 
@@ -270,31 +270,29 @@ def payout_failed(store_id: int, amount_idr: int, payout_id: int, *, actor=None,
 
 # --- what a seller reads ----------------------------------------------------------------------
 
-STORE_KINDS = (AccountKind.HELD, AccountKind.AVAILABLE, AccountKind.IN_TRANSIT)
+def _class_sums(store_id: int, newer_than: int | None = None) -> dict[str, tuple[int, int]]:
+    """{pending|available|in_transit: (signed sum, lines)} of the store's lines (those after a
+    line id)."""
+    stmt = (sa.select(LedgerLine.store_account, sa.func.sum(LedgerLine.amount_idr), sa.func.count())
+            .where(LedgerLine.store_id == store_id).group_by(LedgerLine.store_account))
+    if newer_than is not None:
+        stmt = stmt.where(LedgerLine.id > newer_than)
+    return {name: (int(total), n) for name, total, n in db.session.execute(stmt).all()}
 
 
 def store_balance(store) -> dict[str, int]:
     """{pending_idr (held for its orders), available_idr (released, may be negative after a
-    refund), in_transit_idr (in payouts not confirmed yet), paid_out_idr (sent, in all)}."""
+    refund), in_transit_idr (in payouts not confirmed yet), paid_out_idr (sent, in all)}: sums of
+    its lines, one index-only scan (`ix_ledger_lines_store`)."""
     store_id = getattr(store, "id", store)
-    sums = dict(db.session.execute(
-        sa.select(LedgerAccount.kind, sa.func.sum(LedgerLine.amount_idr))
-        .join(LedgerLine, LedgerLine.account_id == LedgerAccount.id)
-        .where(LedgerAccount.store_id == store_id).group_by(LedgerAccount.kind)).all())
+    sums = {name: total for name, (total, _n) in _class_sums(store_id).items()}
     paid_out = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(LedgerLine.amount_idr), 0))
-        .join(LedgerAccount, LedgerAccount.id == LedgerLine.account_id)
         .join(LedgerEntry, LedgerEntry.id == LedgerLine.entry_id)
-        .where(LedgerAccount.key == in_transit(store_id).key, LedgerEntry.kind == EntryKind.PAYOUT))
-    return {"pending_idr": -int(sums.get(AccountKind.HELD) or 0),
-            "available_idr": -int(sums.get(AccountKind.AVAILABLE) or 0),
-            "in_transit_idr": -int(sums.get(AccountKind.IN_TRANSIT) or 0),
-            "paid_out_idr": int(paid_out)}
-
-
-#: how a store account shows in its statement
-STATEMENT_ACCOUNTS = {AccountKind.HELD: "pending", AccountKind.AVAILABLE: "available",
-                      AccountKind.IN_TRANSIT: "in_transit"}
+        .where(LedgerLine.store_id == store_id, LedgerLine.store_account == "in_transit",
+               LedgerEntry.kind == EntryKind.PAYOUT))
+    return {"pending_idr": -sums.get("pending", 0), "available_idr": -sums.get("available", 0),
+            "in_transit_idr": -sums.get("in_transit", 0), "paid_out_idr": int(paid_out)}
 
 
 @dataclass(frozen=True)
@@ -315,33 +313,52 @@ class StatementRow:
     memo: str | None
 
 
-def statement(store, *, oldest_first: bool = False) -> sa.Select:
-    """The store's statement, newest first: a row per journal line on its accounts, each with the
-    running balance of its account class (pending over all its orders, available, in transit)."""
+def _statement_select(store_id: int) -> sa.Select:
+    return (sa.select(LedgerLine.id, LedgerEntry.id, LedgerEntry.created_at, LedgerEntry.kind,
+                      LedgerLine.store_account, LedgerLine.amount_idr, LedgerEntry.source_type,
+                      LedgerEntry.source_id, sa.func.coalesce(LedgerAccount.order_id, LedgerEntry.order_id),
+                      LedgerEntry.memo)
+            .join(LedgerEntry, LedgerEntry.id == LedgerLine.entry_id)
+            .join(LedgerAccount, LedgerAccount.id == LedgerLine.account_id)
+            .where(LedgerLine.store_id == store_id))
+
+
+def _row(values, balance: int) -> StatementRow:
+    line_id, entry_id, at, kind, account_name, amount, source_type, source_id, order_id, memo = values
+    return StatementRow(line_id, entry_id, at, kind, account_name, -amount, balance, source_type,
+                        source_id, order_id, memo)
+
+
+def statement_page(store, page: int = 1, per_page: int = 30) -> tuple[list[StatementRow], int]:
+    """One page of the store's statement, newest first, and how many rows it has in all: a row
+    per journal line on its accounts, with the running balance of that account (pending over all
+    its orders, available, in transit) after it. The page is a backwards range scan of
+    `ix_ledger_lines_store`; the balances are the current sums less the rows newer than each."""
     store_id = getattr(store, "id", store)
-    account_class = sa.case((LedgerAccount.kind == AccountKind.HELD, "pending"),
-                            (LedgerAccount.kind == AccountKind.AVAILABLE, "available"),
-                            else_="in_transit")
-    inner = (sa.select(
-        LedgerLine.id.label("line_id"), LedgerEntry.id.label("entry_id"), LedgerEntry.created_at.label("at"),
-        LedgerEntry.kind.label("kind"), account_class.label("account"),
-        (-LedgerLine.amount_idr).label("amount_idr"),
-        sa.func.sum(-LedgerLine.amount_idr).over(partition_by=account_class, order_by=LedgerLine.id)
-        .label("balance_idr"),
-        LedgerEntry.source_type.label("source_type"), LedgerEntry.source_id.label("source_id"),
-        sa.func.coalesce(LedgerAccount.order_id, LedgerEntry.order_id).label("order_id"),
-        LedgerEntry.memo.label("memo"))
-        .join(LedgerAccount, LedgerAccount.id == LedgerLine.account_id)
-        .join(LedgerEntry, LedgerEntry.id == LedgerLine.entry_id)
-        .where(LedgerAccount.store_id == store_id, LedgerAccount.kind.in_(STORE_KINDS))
-        .subquery())
-    return sa.select(inner).order_by(inner.c.line_id if oldest_first else inner.c.line_id.desc())
+    current = _class_sums(store_id)  # (one scan gives the balances and the count)
+    total = sum(n for _sum, n in current.values())
+    found = db.session.execute(_statement_select(store_id).order_by(LedgerLine.id.desc())
+                               .limit(per_page).offset((page - 1) * per_page)).all() if total else []
+    if not found:
+        return [], total
+    newer = _class_sums(store_id, newer_than=found[0][0])
+    running = {name: -current[name][0] + newer.get(name, (0, 0))[0] for name in current}
+    rows = []
+    for values in found:
+        name, amount = values[4], values[5]
+        rows.append(_row(values, running[name]))
+        running[name] += amount  # the balance before this row (store-facing: minus the line)
+    return rows, total
 
 
-def statement_rows(stmt: sa.Select) -> list[StatementRow]:
-    # (PostgreSQL sums bigints as numeric)
-    return [StatementRow(**{**row._mapping, "balance_idr": int(row.balance_idr)})
-            for row in db.session.execute(stmt)]
+def statement_all(store):
+    """The whole statement, oldest first (the CSV), balances running forward from zero."""
+    store_id = getattr(store, "id", store)
+    running: dict[str, int] = {}
+    for values in db.session.execute(_statement_select(store_id).order_by(LedgerLine.id)
+                                     .execution_options(yield_per=2000)):
+        running[values[4]] = running.get(values[4], 0) - values[5]
+        yield _row(values, running[values[4]])
 
 
 def balance_for(store, *, actor) -> dict[str, int]:
@@ -352,9 +369,17 @@ def balance_for(store, *, actor) -> dict[str, int]:
     return store_balance(store)
 
 
-def statement_for(store, *, actor, oldest_first: bool = False) -> sa.Select:
-    """The store's statement (see `statement`), for its owner only."""
+def statement_for(store, *, actor, page: int = 1, per_page: int = 30) -> tuple[list[StatementRow], int]:
+    """A page of the store's statement (see `statement_page`), for its owner only."""
     from catalog.services import require_owner
 
     require_owner(store, actor)
-    return statement(store, oldest_first=oldest_first)
+    return statement_page(store, page, per_page)
+
+
+def statement_csv_rows(store, *, actor):
+    """The store's whole statement, oldest first (see `statement_all`), for its owner only."""
+    from catalog.services import require_owner
+
+    require_owner(store, actor)
+    return statement_all(store)

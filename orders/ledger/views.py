@@ -7,11 +7,11 @@ import io
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 
 from catalog.access import store_required
 from catalog.services import category_tree
 from marketplace.auth import admin_required
-from marketplace.extensions import db
 from marketplace.i18n import local_datetime
 from marketplace.web import acting_user, current_lang, service_call
 from orders import bp
@@ -39,17 +39,16 @@ ACCOUNT_LABELS = {
 }
 
 
-def _statement_page(stmt, page_number: int):
-    """One page of statement rows with the pagination partial's attributes."""
-    from flask_sqlalchemy.pagination import SelectPagination
+class StatementPagination(Pagination):
+    """A page of a store's statement with what `partials/pagination.html` reads."""
 
-    class StatementPagination(SelectPagination):
-        def _query_items(self):
-            select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-            return ledger.statement_rows(select)
+    def _query_items(self):
+        rows, self._total = ledger.statement_for(self._query_args["store"], actor=self._query_args["actor"],
+                                                 page=self.page, per_page=self.per_page)
+        return rows
 
-    return StatementPagination(select=stmt, session=db.session, page=page_number, per_page=PER_PAGE,
-                               max_per_page=PER_PAGE, error_out=False)
+    def _query_count(self):
+        return self._total
 
 
 @bp.get("/jual/saldo")
@@ -59,8 +58,9 @@ def balance(store):
     me = acting_user()
     page = request.args.get("page", "1")
     return render_template("orders/balance.html", store=store, balance=ledger.balance_for(store, actor=me),
-                           page=_statement_page(ledger.statement_for(store, actor=me),
-                                                int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1),
+                           page=StatementPagination(store=store, actor=me, per_page=PER_PAGE, max_per_page=PER_PAGE,
+                                                    page=int(page) if page.isdigit() and 0 < int(page) < 10**6
+                                                    else 1, error_out=False),
                            kind_labels=KIND_LABELS, account_labels=ACCOUNT_LABELS)
 
 
@@ -68,7 +68,7 @@ def balance(store):
 @store_required(message=None)
 def balance_csv(store):
     """The whole statement as CSV (oldest first), for the seller's own books."""
-    rows = ledger.statement_rows(ledger.statement_for(store, actor=acting_user(), oldest_first=True))
+    rows = ledger.statement_csv_rows(store, actor=acting_user())
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Waktu"), _("Jenis"), _("Saldo"), _("Jumlah (Rp)"), _("Saldo setelahnya (Rp)"),

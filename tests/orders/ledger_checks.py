@@ -8,7 +8,8 @@ from tests.orders.conftest import JAKARTA
 
 
 def assert_books_hold() -> dict[str, int]:
-    """Every entry balances with two lines or more; replaying the journal gives the database's
+    """Every entry balances with two lines or more; every line carries its account's store and
+    statement name; replaying the journal gives the database's
     balances; what the marketplace owes and earned equals its cash, which is what it received
     less what it paid out. Returns the balances by account key."""
     from marketplace.extensions import db
@@ -23,6 +24,7 @@ def assert_books_hold() -> dict[str, int]:
     entries = db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry))
     with_lines = db.session.scalar(sa.select(sa.func.count(sa.distinct(LedgerLine.entry_id))))
     assert entries == with_lines
+    assert lines_carry_their_accounts_store() == []
     balances = database_balances()
     assert replay() == balances
     kinds = balances_by_kind()
@@ -42,6 +44,20 @@ def assert_books_hold() -> dict[str, int]:
     assert paid_out >= 0
     assert cash == received - paid_out
     return balances
+
+
+def lines_carry_their_accounts_store() -> list:
+    """The lines whose store_id/store_account are not their account's store and statement name
+    (`STORE_ACCOUNTS`, None off a store): [] when every posting path copied them."""
+    from marketplace.extensions import db
+    from orders.ledger.models import STORE_ACCOUNTS, LedgerAccount, LedgerLine
+
+    rows = db.session.execute(
+        sa.select(LedgerLine.id, LedgerLine.store_id, LedgerLine.store_account, LedgerAccount.store_id,
+                  LedgerAccount.kind)
+        .join(LedgerAccount, LedgerAccount.id == LedgerLine.account_id).order_by(LedgerLine.id)).all()
+    return [(line_id, (store_id, name)) for line_id, store_id, name, account_store, kind in rows
+            if (store_id, name) != (account_store, STORE_ACCOUNTS.get(kind) if account_store else None)]
 
 
 def entries(kind: str | None = None) -> list:

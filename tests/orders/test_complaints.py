@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from marketplace.notifications import Notification
 from marketplace.timeutil import utcnow
 from orders import complaints
+from orders.ledger import service as ledger_service
 from orders.models import Complaint, Order, OrderEvent, Refund
 from tests.catalog.conftest import image_bytes
 from tests.conftest import confirm_transfer_of
 from tests.marketplace.test_openapi import OPENAPI_URL, Contract
 from tests.orders.conftest import JAKARTA, card
+from tests.orders.ledger_checks import lines_carry_their_accounts_store
 
 BUYER_ACCOUNT = {"bank_code": "014", "number": "1234567890", "holder": "Budi Santoso"}
 
@@ -164,6 +166,9 @@ def test_the_buyer_complains_on_the_page_and_the_seller_refunds_in_full_to_the_b
     db.session.expire_all()
     assert db.session.get(Complaint, complaint.id).refund_paid_reference == "TRF-001"
     assert balance_of(refunds_payable(buyer.id)) == 0
+    # and the refund's lines carry their accounts' store (the store's) or none (the buyer's)
+    assert lines_carry_their_accounts_store() == []
+    assert ledger_service.store_balance(product.store)["pending_idr"] == 0
 
 
 def test_a_return_waits_until_the_seller_marks_the_goods_received(app, shop, login, db):

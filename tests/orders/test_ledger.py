@@ -412,6 +412,56 @@ def test_the_journal_is_append_only_and_every_entry_must_balance(make_user, make
     assert assert_books_hold() == {"cash:bank": 500, "revenue:other": 500}
 
 
+def test_migration_0017_gives_the_lines_posted_before_it_their_store(make_user, make_product, db):
+    from flask_migrate import downgrade, upgrade
+
+    from orders.ledger.models import LedgerLine
+    from orders.ledger.posting import available, post, revenue
+    from orders.ledger.service import payout_reserved, store_balance
+    from tests.orders.ledger_checks import lines_carry_their_accounts_store
+
+    # given a store's order held, Rp5.000 made available and Rp2.000 of it reserved for a payout,
+    # beside the marketplace's own lines (cash, revenue: no store)
+    product = make_product(price_idr=100000)
+    order = buy(make_user(), {product: 1}).orders[0]
+    _confirm(order)
+    post("adjustment", ("test", 17), [(revenue("goodwill"), 5000), (available(product.store_id), -5000)],
+         "goodwill:17")
+    payout_reserved(product.store_id, 2000, 17)
+    db.session.commit()
+    lines = sa.select(LedgerLine.id, LedgerLine.store_id, LedgerLine.store_account).order_by(LedgerLine.id)
+    posted = db.session.execute(lines).all()
+    store_id, total = product.store_id, order.total_idr
+    balance = store_balance(store_id)
+    assert {name for _id, _store, name in posted} == {"pending", "available", "in_transit", None}
+    db.session.remove()
+    # when the database goes back to 0016 (the lines lose the columns) and up through 0017 again
+    try:
+        downgrade(revision="0016")
+        assert "store_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("ledger_lines")}
+    finally:
+        upgrade()
+    # then every line has its account's store and statement name again, and the balances read
+    assert db.session.execute(lines).all() == posted
+    assert lines_carry_their_accounts_store() == []
+    assert store_balance(store_id) == balance == {
+        "pending_idr": total, "available_idr": 3000, "in_transit_idr": 2000, "paid_out_idr": 0}
+    # and on PostgreSQL the append-only trigger the backfill turned off is on again
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.exc import DBAPIError
+
+        assert db.session.scalar(sa.text("SELECT tgenabled FROM pg_trigger "
+                                         "WHERE tgname = 'ledger_lines_append_only'")) == "O"
+        db.session.remove()
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("UPDATE ledger_lines SET store_id = NULL"))
+        except DBAPIError as exc:
+            assert "append-only" in str(exc)
+        else:
+            raise AssertionError("the backfill left ledger_lines open to UPDATE")
+
+
 def test_a_card_checkout_for_two_stores_is_held_per_order_and_a_redelivered_webhook_changes_nothing(
         stripe_api, buyer_client, make_product, db, app):
     from orders.models import Checkout

@@ -101,3 +101,18 @@ def test_an_admin_sets_and_removes_commission_rates(app, db, make_user, make_sto
     assert seller.post("/admin/komisi", data={"target": "category", "category": "kopi", "rate": "50"}
                        ).status_code in (302, 403)
     assert db.session.query(CommissionRate).count() == 1
+
+
+def test_every_statement_page_carries_the_running_balances_of_the_whole_statement(app, db, make_user,
+                                                                                 make_product, login):
+    from orders.ledger.service import statement_all, statement_page
+
+    # given a store with 23 rows on its statement (a payment held, 22 adjustments available)
+    _client, store, _order = _seller_with_money(app, db, make_user, make_product, login, entries_count=23)
+    whole = list(statement_all(store))
+    # when it is read 5 rows a page, newest first
+    pages = [statement_page(store, n, 5) for n in range(1, 7)]
+    # then the pages are the whole statement backwards, balances included, and count it all
+    assert [row for rows, _total in pages for row in rows] == whole[::-1]
+    assert {total for _rows, total in pages} == {23} and pages[-1][0] == []
+    assert whole[-1].balance_idr == 22000 and whole[0].account == "pending"

@@ -17,6 +17,7 @@ from orders.models import PayoutLine
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
 from tests.conftest import confirm_transfer_of, require_postgresql
 from tests.orders.conftest import JAKARTA, buyer_client  # noqa: F401  (fixtures)
+from tests.orders.ledger_checks import lines_carry_their_accounts_store
 
 
 def received_order(client, product, seller_headers, quantity=1) -> dict:
@@ -85,8 +86,10 @@ def test_paid_moves_the_money_out_failed_brings_it_back(sold, db):
     balance = ledger.store_balance(first)
     assert (balance["available_idr"], balance["in_transit_idr"], balance["paid_out_idr"]) == (0, 0, available)
     # the seller's statement tells it all, each with its running balance
-    kinds = [row.kind for row in ledger.statement_rows(ledger.statement(first))]
+    kinds = [row.kind for row in ledger.statement_all(first)]
     assert {"payout_reserve", "payout_failed", "payout"} <= set(kinds)
+    # and every payout line carries its account's store and statement name (the store index)
+    assert lines_carry_their_accounts_store() == []
 
 
 def test_the_bulk_transfer_file_names_each_line(sold, db):
