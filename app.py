@@ -15,12 +15,13 @@ from marketplace import build_app
 
 def domains() -> tuple:
     """The domain packages, lower ones first (catalog, then those that build on it)."""
+    import books
     import catalog
     import orders
     import promotions
     import search
 
-    return (catalog, search, orders, promotions)
+    return (catalog, search, orders, promotions, books)
 
 
 def create_app(overrides: dict | None = None) -> Flask:

@@ -15,6 +15,7 @@ from catalog.models import Product
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, ValidationError
 from marketplace.extensions import db
+from marketplace.hooks import Hook
 from orders.models import Order, OrderEvent
 from orders.models import OrderStatus as S
 
@@ -60,6 +61,10 @@ MOVES: dict[str, Move] = {
 
 #: moves that give reserved stock back (made-to-order orders reserved none)
 RELEASES_STOCK = {"cancel", "expire"}
+
+#: functions (order, action, actor) called after every move, in its transaction (books keeps
+#: its sales rollups from the "pay" moves)
+order_moves = Hook("order_moves", "Functions (order, action, actor) called after each order move.")
 #: moves only the system makes, never offered as a button
 SYSTEM_ONLY = ("pay", "expire", "produce")
 
@@ -173,6 +178,8 @@ def transition(order: Order, action: str, *, actor: User | None, note: str | Non
         from orders.ledger.service import release_order
 
         release_order(order, actor=actor)  # the held money goes to the store (unless blocked)
+    for listener in order_moves.entries():
+        listener(order, action, actor)  # in this transaction: books' sales rollups
     if action == "pay" and order.made_to_order:
         transition(order, "produce", actor=None)
     return order

@@ -251,6 +251,11 @@ def clean_database(app) -> None:
                 # the journal refuses DELETE (append-only triggers); TRUNCATE fires no row trigger
                 journal = [name for name in APPEND_ONLY_TABLES if name in dirty]
                 if journal:
+                    # with the tables that point at the journal (books' entries), which TRUNCATE
+                    # must name in the same statement
+                    journal += [t.name for t in db.metadata.sorted_tables if
+                                t.name not in journal and any(fk.column.table.name in APPEND_ONLY_TABLES
+                                                              for fk in t.foreign_keys)]
                     conn.execute(sa.text(f"TRUNCATE {', '.join(journal)}"))
                     dirty -= set(journal)
                 for name in tables:

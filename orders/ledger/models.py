@@ -35,6 +35,7 @@ class AccountKind(enum.StrEnum):
     IN_TRANSIT = "in_transit"            # a store's money in a payout not confirmed yet
     REFUNDS_PAYABLE = "refunds_payable"  # owed back to a buyer, not sent yet
     REVENUE = "revenue"                  # the platform's: commission, unique codes
+    BOOK = "book"                        # a seller's own books (books/chart.py), by store and code
 
 
 #: debit-normal kinds: their balance is the plain sum of their lines
@@ -54,6 +55,8 @@ class EntryKind(enum.StrEnum):
     PAYOUT = "payout"                    # in transit -> paid out (cash out to the store)
     PAYOUT_FAILED = "payout_failed"      # in transit -> back to available
     ADJUSTMENT = "adjustment"            # a correction by hand, any accounts
+    BOOK = "book"                        # a seller's own entry, on its book accounts only
+    BOOK_VOID = "book_void"              # the reversal of a seller's entry it voided
 
 
 class LedgerAccount(db.Model):

@@ -68,6 +68,12 @@ def revenue(name: str = "commission") -> AccountRef:
     return AccountRef(AccountKind.REVENUE, f"revenue:{name}", method=name)
 
 
+def book(store_id: int, code: str) -> AccountRef:
+    """An account of a store's own books, by its chart code (books/chart.py): the seller's
+    cash, bank, loans, expenses... Never one of the marketplace's."""
+    return AccountRef(AccountKind.BOOK, f"book:store:{store_id}:{code}", store_id=store_id, method=code)
+
+
 def account(ref: AccountRef, *, create: bool = True) -> LedgerAccount | None:
     """The account `ref` names, made on first use (a concurrent maker wins harmlessly)."""
     found = db.session.scalar(sa.select(LedgerAccount).where(LedgerAccount.key == ref.key))
@@ -114,9 +120,7 @@ def post(kind: str, source: tuple[str, int], lines: Iterable[tuple[AccountRef, i
     entry = LedgerEntry(kind=kind, source_type=source_type, source_id=source_id, idempotency_key=key,
                         order_id=order_id, actor_id=getattr(actor, "id", None), memo=memo)
     rows = [(account(ref), amount) for ref, amount in pairs]
-    entry.lines = [LedgerLine(account_id=row.id, amount_idr=amount, store_id=row.store_id,
-                              store_account=STORE_ACCOUNTS.get(row.kind) if row.store_id else None)
-                   for row, amount in rows]
+    entry.lines = [LedgerLine(account_id=row.id, amount_idr=amount, **line_store(row)) for row, amount in rows]
     try:
         with db.session.begin_nested():
             db.session.add(entry)
@@ -126,6 +130,14 @@ def post(kind: str, source: tuple[str, int], lines: Iterable[tuple[AccountRef, i
             raise
         return earlier
     return entry
+
+
+def line_store(row: LedgerAccount) -> dict:
+    """The store columns a line on `row` carries: the store and statement name of a store's
+    marketplace account (pending, available, in transit), none for any other (a seller's own
+    book accounts are read by account, not through the store's marketplace index)."""
+    name = STORE_ACCOUNTS.get(row.kind) if row.store_id else None
+    return {"store_id": row.store_id if name else None, "store_account": name}
 
 
 def signed_sum(account_ids) -> int:

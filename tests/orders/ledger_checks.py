@@ -48,7 +48,8 @@ def assert_books_hold() -> dict[str, int]:
 
 def lines_carry_their_accounts_store() -> list:
     """The lines whose store_id/store_account are not their account's store and statement name
-    (`STORE_ACCOUNTS`, None off a store): [] when every posting path copied them."""
+    (`STORE_ACCOUNTS`; both None off a store's marketplace accounts, a seller's own book
+    accounts too): [] when every posting path copied them."""
     from marketplace.extensions import db
     from orders.ledger.models import STORE_ACCOUNTS, LedgerAccount, LedgerLine
 
@@ -57,7 +58,8 @@ def lines_carry_their_accounts_store() -> list:
                   LedgerAccount.kind)
         .join(LedgerAccount, LedgerAccount.id == LedgerLine.account_id).order_by(LedgerLine.id)).all()
     return [(line_id, (store_id, name)) for line_id, store_id, name, account_store, kind in rows
-            if (store_id, name) != (account_store, STORE_ACCOUNTS.get(kind) if account_store else None)]
+            if (store_id, name) != ((account_store, STORE_ACCOUNTS[kind]) if account_store and kind in STORE_ACCOUNTS
+                                    else (None, None))]
 
 
 def entries(kind: str | None = None) -> list:
