@@ -14,16 +14,14 @@ DejaVu, installed by scripts/pdf.sh with Pango).
 """
 from __future__ import annotations
 
-import mimetypes
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from babel import Locale
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 
+from marketplace import pdf
 from marketplace.i18n import current_lang
 from marketplace.money.rates import current_rate, format_foreign, today_wib
 from marketplace.money.views import ShownRate, display_rate, rate_amount, rate_day
@@ -105,45 +103,6 @@ def render_html(invoice: Invoice) -> str:
                            rate_amount=rate_amount, rate_day=rate_day)
 
 
-class PdfUnavailable(RuntimeError):
-    """WeasyPrint's system libraries (Pango) are missing: run scripts/pdf.sh."""
-
-
-def pdf_unavailable() -> str | None:
-    """Why PDFs cannot be made here (the import error), or None when they can."""
-    try:
-        import weasyprint  # noqa: F401
-    except (OSError, ImportError) as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
 def render_pdf(invoice: Invoice) -> bytes:
     """The invoice page as a PDF, rendered without any network access."""
-    reason = pdf_unavailable()
-    if reason is not None:
-        raise PdfUnavailable(reason)
-    import weasyprint
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    root = request.host_url
-    static = current_app.blueprints["web"]
-    folder = Path(static.static_folder).resolve()
-    prefix = static.static_url_path.rstrip("/") + "/"
-
-    class StaticFilesOnly(URLFetcher):
-        """Serves the app's own static files from disk; refuses every other URL."""
-
-        def fetch(self, url, headers=None):
-            parts = urlsplit(url)
-            if not url.startswith(root) or not parts.path.startswith(prefix):
-                raise ValueError(f"not fetched: {url}")
-            path = (folder / unquote(parts.path[len(prefix):])).resolve()
-            if not path.is_relative_to(folder) or not path.is_file():
-                raise ValueError(f"no such static file: {url}")
-            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
-
-    html = weasyprint.HTML(string=render_html(invoice), base_url=request.url,
-                           url_fetcher=StaticFilesOnly())
-    return html.write_pdf()
+    return pdf.html_to_pdf(render_html(invoice))

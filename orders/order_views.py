@@ -3,7 +3,7 @@ transfer proofs and refunds.
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -12,6 +12,7 @@ from marketplace.errors import DomainError, ValidationError
 from marketplace.extensions import db
 from marketplace.forms import apply_errors
 from marketplace.i18n import rupiah
+from marketplace.pdf import pdf_response
 from marketplace.web import acting_user, flash_errors, paginate, safe_next
 from orders import bp, complaints, invoices, services, state
 from orders.couriers import SERVICES
@@ -95,14 +96,7 @@ def invoice_page(order_id: int):
 def invoice_pdf(order_id: int):
     """The same invoice as a PDF (503 while the PDF libraries are not installed here)."""
     invoice = invoices.invoice_for(services.order_for(order_id, acting_user()))
-    try:
-        pdf = invoices.render_pdf(invoice)
-    except invoices.PdfUnavailable:
-        abort(503)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{invoice.filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(lambda: invoices.render_html(invoice), invoice.filename)
 
 
 @bp.post("/pesanan/<int:order_id>/aksi")

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pytest
 
+from marketplace import pdf
 from marketplace.extensions import db
 from marketplace.money.rates import ExchangeRate, today_wib
-from orders import invoices
-from orders.invoices import pdf_unavailable
+from marketplace.pdf import pdf_unavailable
 from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
 from tests.conftest import confirm_transfer_of, require_service
 from tests.orders.conftest import buyer_client  # noqa: F401  (fixtures)
@@ -217,7 +217,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_without_the_pdf_libraries_the_pdf_answers_503_and_the_page_still_works(cart_order, monkeypatch):
     # given a machine where WeasyPrint cannot load Pango
-    monkeypatch.setattr(invoices, "pdf_unavailable", lambda: "OSError: cannot load library 'libpango-1.0-0'")
+    monkeypatch.setattr(pdf, "pdf_unavailable", lambda: "OSError: cannot load library 'libpango-1.0-0'")
     order, buyer = cart_order["order"], cart_order["buyer"]
     # then the PDF is unavailable, and the printable page is still there
     assert buyer.get(f"/pesanan/{order.id}/faktur.pdf").status_code == 503
