@@ -46,6 +46,8 @@ class BookEntry(db.Model):
     #: an asset's useful life for straight-line depreciation (SAK EMKM), in months
     useful_life_months: so.Mapped[int | None]
     receipt_path: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    #: a stock count taken from the catalog: [{product_id, title, stock, unit_cost_idr}]
+    details: so.Mapped[list | None] = so.mapped_column(sa.JSON)
     ledger_entry_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ledger_entries.id"))
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('note', sa.String(length=200), nullable=True),
     sa.Column('useful_life_months', sa.Integer(), nullable=True),
     sa.Column('receipt_path', sa.String(length=200), nullable=True),
+    sa.Column('details', sa.JSON(), nullable=True),
     sa.Column('ledger_entry_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
