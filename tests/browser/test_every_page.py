@@ -80,6 +80,10 @@ PAGES = [
     Page("shipping rates", "seller", "/jual/ongkir", "main form"),
     Page("balance", "seller", "/jual/saldo", "main .balance-tiles"),
     Page("payout account", "seller", "/jual/rekening", "main form"),
+    Page("books", "seller", "/jual/buku", "main .books-tiles"),
+    Page("books entry", "seller", "/jual/buku/catat?jenis=expense&kategori=materials", "main form[enctype]"),
+    Page("stock count", "seller", "/jual/buku/stok", "main form"),
+    Page("financial statements", "seller", "/jual/laporan", "main #posisi-keuangan"),
     Page("event applications", "seller", "/jual/acara", "main h1"),
     Page("event apply", "seller", "/acara/{open_event}/daftar-peserta", "main h1"),
     # officer
