@@ -17,7 +17,11 @@ def init_app(app):
     from books import api, models, views  # noqa: F401  (routes register on import)
     from marketplace.navigation import NavLink, nav_links
 
+    from books.demo import seed_books
+    from catalog.demo import demo_extras
+
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
+    demo_extras.register(app, seed_books)  # last month's books of the first demo stores
     nav_links.register(app, NavLink("books.books_home", _l("Pembukuan"), audience="seller", order=53))
     nav_links.register(app, NavLink("books.statements_page", _l("Laporan keuangan"), audience="seller", order=54))

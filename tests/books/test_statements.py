@@ -231,3 +231,26 @@ def test_the_marketplace_arrives_in_the_books_by_itself(make_user, make_product,
     # and the year's sales for the scale are the sales less the refund
     assert annual_sales(store, today) == released - 50_000
     assert_books_hold()
+
+
+def test_the_demo_seller_has_last_months_books_that_balance(app, runner, db):
+    from datetime import timedelta
+
+    from books.statements import statements
+    from catalog.models import Store
+    from marketplace.accounts.models import User
+    from marketplace.money.rates import today_wib
+
+    # given the demo marketplace
+    result = runner.invoke(args=["seed-demo", "--stores", "3", "--products", "6"])
+    assert result.exit_code == 0, result.output
+    seller = db.session.scalar(sa.select(User).where(User.email == "seller@demo.test"))
+    store = db.session.scalar(sa.select(Store).where(Store.owner_id == seller.id))
+    # then its last month has sales, costs, an asset and a stock count, and the books balance
+    last = today_wib().replace(day=1) - timedelta(days=1)
+    s = statements(store, last.replace(day=1), last)
+    codes = {line.code for line in s.income.lines}
+    assert {"penjualan_tunai", "pembelian_bahan", "perubahan_persediaan", "gaji", "penyusutan"} <= codes
+    assert s.income.revenue_idr > 0 and s.position.balanced
+    assert s.notes.inventory is not None and len(s.notes.assets) == 1
+    assert_books_hold()
