@@ -46,7 +46,6 @@ def _config(**extra):
     config.x_label_rotation = 0
     config.truncate_label = 12
     config.show_minor_x_labels = False
-    config.xml_filters = [_for_our_page]
     for key, value in extra.items():
         setattr(config, key, value)
     return config
@@ -67,7 +66,7 @@ def revenue_chart(points, bucket: str) -> Markup:
     step = max(1, len(labels) // 6)
     chart.x_labels_major = labels[::step]
     chart.add(_("Pendapatan"), [p.revenue_idr for p in points])
-    return Markup(chart.render())
+    return _svg(chart)
 
 
 def top_products_chart(products) -> Markup:
@@ -76,6 +75,12 @@ def top_products_chart(products) -> Markup:
                                         value_formatter=lambda v: "Rp" + number(v)))
     chart.x_labels = [p.title for p in reversed(products)]
     chart.add(_("Pendapatan"), [p.revenue_idr for p in reversed(products)])
+    return _svg(chart)
+
+
+def _svg(chart) -> Markup:
+    """The chart's SVG for the page (pygal escaped its texts; see the module's docstring)."""
+    chart.add_xml_filter(_for_our_page)
     return Markup(chart.render())
 
 
