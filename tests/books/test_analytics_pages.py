@@ -140,7 +140,7 @@ def test_the_api_answers_the_documented_shape(app, client, sold, token_for, db):
     assert [(p["product_id"], p["revenue_idr"], p["units"]) for p in body["top_products"]] == [
         (kopi.id, 150_000, 3), (madu.id, 120_000, 1)]
     assert {c["country_code"] for c in body["countries"]} == {"ID", "JP"}
-    assert body["previous"]["orders"] == 0 and body["changes"]["orders"] is None
+    assert body["previous"]["orders"] == 0 and body["changes"]["orders_pct"] is None
     assert body["rfqs"] == {"received": 0, "quoted": 0, "won": 0}
     # a period of a year by preset
     year = client.get(f"/api/v1/stores/{store.slug}/analytics?period=365d", headers=owner).get_json()
