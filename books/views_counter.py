@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 ROBOT_WORDS = ("bot", "crawler", "spider", "preview")
 #: seconds between the flushes a process makes of its memory counters
 FLUSH_SECONDS = 60
+#: seconds a process counts in memory after Redis did not answer (pages never wait on it twice)
+REDIS_RETRY_SECONDS = 30
 _KEY = "books.views"
 _REDIS_PREFIX = "pasar:views:"
 
@@ -54,7 +56,8 @@ class _Memory:
 
 def _state(app=None) -> dict:
     app = app or current_app._get_current_object()
-    return app.extensions.setdefault(_KEY, {"memory": _Memory(), "redis": None, "redis_url": None})
+    return app.extensions.setdefault(_KEY, {"memory": _Memory(), "redis": None, "redis_url": None,
+                                            "redis_down_until": 0.0})
 
 
 def _redis(app=None):
@@ -83,14 +86,15 @@ def count_view(product, viewer, user_agent: str | None) -> None:
     if is_robot(user_agent) or (viewer is not None and viewer.id == product.store.owner_id):
         return
     day = today_wib()
-    client = _redis()
-    if client is not None:
+    client, state = _redis(), _state()
+    if client is not None and time.monotonic() >= state["redis_down_until"]:
         try:
             client.hincrby(f"{_prefix()}{day.isoformat()}", f"{product.id}:{product.store_id}", 1)
             return
-        except Exception:  # Redis down: count here instead; never fail the page
+        except Exception:  # Redis down: count here instead for a while; never fail the page
+            state["redis_down_until"] = time.monotonic() + REDIS_RETRY_SECONDS
             log.warning("view counter: Redis unavailable, counting in memory", exc_info=True)
-    memory = _state()["memory"]
+    memory = state["memory"]
     with memory.lock:
         memory.counts[(product.id, product.store_id, day)] += 1
         due = time.monotonic() - memory.flushed_at >= FLUSH_SECONDS
@@ -132,9 +136,13 @@ def _take_redis(client, prefix: str) -> Counter:
 def flush() -> dict:
     """Move the counted views into `ProductViewsDaily` (the job `books.flush_views`): Redis's
     counters, and this process's memory counters."""
-    counts = _state()["memory"].take()
+    counts: Counter = Counter()
     client = _redis()
     if client is not None:
-        counts.update(_take_redis(client, _prefix()))
+        try:
+            counts.update(_take_redis(client, _prefix()))
+        except Exception:  # Redis down: its counters wait there for the next run
+            log.warning("view counter: Redis unavailable, flushing this process's counters only", exc_info=True)
+    counts.update(_state()["memory"].take())
     rows = _write(counts)
     return {"rows": rows, "views": sum(counts.values())}

@@ -88,7 +88,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_product_views_daily_product_id_products'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_product_views_daily_store_id_stores'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('product_id', 'day', name=op.f('pk_product_views_daily')))
-    op.create_index('ix_product_views_daily_store', 'product_views_daily', ['store_id', 'day', 'views'])
+    op.create_index('ix_product_views_daily_store', 'product_views_daily', ['store_id', 'day', 'product_id', 'views'])
 
     op.create_table('scale_confirmations',
     sa.Column('id', sa.Integer(), nullable=False),

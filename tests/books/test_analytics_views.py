@@ -99,6 +99,24 @@ def test_views_count_in_redis_when_the_task_queue_has_one(app, client, make_prod
         app.config.update(TASK_QUEUE_URL=saved[0], TASK_QUEUE_NAME=saved[1])
 
 
+def test_a_redis_that_does_not_answer_never_fails_the_page(app, client, make_product, db):
+    from marketplace.jobs import run_now
+
+    saved = app.config["TASK_QUEUE_URL"]
+    app.config.update(TASK_QUEUE_URL="redis://127.0.0.1:9/0")  # nothing listens there
+    try:
+        product = make_product()
+        # given a Redis that does not answer, the pages still open and the views are kept here
+        for _ in range(2):
+            assert client.get(f"/produk/{product.id}", headers=BROWSER).status_code == 200
+        # and the job writes them
+        assert run_now("books.flush_views") == {"rows": 1, "views": 2}
+        assert [row[3] for row in _views(db)] == [2]
+    finally:
+        app.config.update(TASK_QUEUE_URL=saved)
+        app.extensions.get("books.views", {}).update(redis_down_until=0.0)
+
+
 @pytest.mark.parametrize("agent, robot", [
     ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Safari/604.1", False),
     ("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", False),
