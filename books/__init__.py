@@ -15,13 +15,35 @@ def init_app(app):
     from flask_babel import lazy_gettext as _l
 
     from books import api, models, views  # noqa: F401  (routes register on import)
-    from marketplace.navigation import NavLink, nav_links
-
     from books.demo import seed_books
     from catalog.demo import demo_extras
+    from marketplace.navigation import NavLink, nav_links
 
+    _register_analytics(app)  # (before the blueprint: its pages' routes are on it)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     demo_extras.register(app, seed_books)  # last month's books of the first demo stores
     nav_links.register(app, NavLink("books.books_home", _l("Pembukuan"), audience="seller", order=53))
     nav_links.register(app, NavLink("books.statements_page", _l("Laporan keuangan"), audience="seller", order=54))
+
+
+def _register_analytics(app) -> None:
+    """Seller analytics: the rollups kept on each paid order, the views counter and its job,
+    the page, its dashboard figures, the API route, the repair command, the header link."""
+    from flask_babel import lazy_gettext as _l
+
+    from books import analytics, analytics_api, analytics_cli, analytics_views, views_counter
+    from catalog.views import dashboard_sections, product_viewed
+    from marketplace.jobs import Job, crontab, jobs
+    from marketplace.navigation import NavLink, nav_links
+    from orders.state import order_moves
+
+    order_moves.register(app, analytics.record_paid_order)  # in the paying transaction
+    product_viewed.register(app, views_counter.count_view)
+    dashboard_sections.register(app, analytics_views.dashboard_figures)
+    jobs.register(app, Job("books.flush_views", views_counter.flush, schedule=crontab(minute="*"),
+                           every="every minute",
+                           doc="move counted product page views into the daily views table"))
+    app.register_blueprint(analytics_api.bp)
+    analytics_cli.init_app(app)
+    nav_links.register(app, NavLink("books.analytics_page", _l("Analitik"), audience="seller", order=51))

@@ -105,7 +105,7 @@ class ProductViewsDaily(db.Model):
     """Product page views per WIB day: a count, nothing about who viewed."""
 
     __tablename__ = "product_views_daily"
-    __table_args__ = (sa.Index("ix_product_views_daily_store", "store_id", "day", "views"),)
+    __table_args__ = (sa.Index("ix_product_views_daily_store", "store_id", "day", "product_id", "views"),)
 
     product_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"),
                                                   primary_key=True)

@@ -22,6 +22,7 @@ from catalog.models import Product, ProductStatus, Store
 from marketplace.auth import officer_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.hooks import Hook
 from marketplace.web import acting_user, current_lang, paginate, safe_next, service_call
 
 PER_PAGE = 24
@@ -34,6 +35,15 @@ SORT_OPTIONS = {
     "best_selling": _l("Terlaris"),
 }
 REVIEW_FILTERS = {"unverified": False, "verified": True, "all": None}
+
+#: functions (product, viewer, user_agent) called when a product page is shown (books counts
+#: the views); they must be quick: the page waits for them
+product_viewed = Hook("product_viewed", "Functions (product, viewer, user_agent) called when a "
+                                        "product page is shown.")
+#: functions (store) -> HomeSection | None: sections other domains add to the seller's
+#: dashboard, after the store's summary (books: the key sales figures)
+dashboard_sections = Hook("dashboard_sections", "Functions (store) -> HomeSection | None: "
+                                                "sections of the seller's dashboard.")
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -111,6 +121,7 @@ def product_page(product_id: int):
     """A product's page. Drafts and archived products are shown only to their store's owner."""
     me = acting_user()
     product = services.visible_product(product_id, me)
+    product_viewed.call(product, me, request.headers.get("User-Agent", ""))
     return render_template("catalog/product.html", product=product,
                            is_owner=me is not None and product.store.owner_id == me.id,
                            trail=services.category_path(product.category))
@@ -171,7 +182,9 @@ def seller_dashboard(store: Store):
     if status not in {s.value for s in ProductStatus}:
         status = None
     stmt = services.store_products(store, actor=me, status=status)
-    return render_template("catalog/dashboard.html", store=store, status=status,
+    sections = sorted((section for section in dashboard_sections.call(store) if section is not None),
+                      key=lambda section: section.order)
+    return render_template("catalog/dashboard.html", store=store, status=status, sections=sections,
                            counts=services.product_counts_by_status(store, actor=me),
                            page=paginate(stmt, SELLER_PER_PAGE))
 

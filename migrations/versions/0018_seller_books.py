@@ -89,7 +89,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_product_views_daily_product_id_products'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_product_views_daily_store_id_stores'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('product_id', 'day', name=op.f('pk_product_views_daily')))
-    op.create_index('ix_product_views_daily_store', 'product_views_daily', ['store_id', 'day', 'views'])
+    op.create_index('ix_product_views_daily_store', 'product_views_daily', ['store_id', 'day', 'product_id', 'views'])
 
     op.create_table('scale_confirmations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -122,6 +122,46 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_packs')),
     sa.UniqueConstraint('code', name=op.f('uq_credit_packs_code')))
     op.create_index(op.f('ix_credit_packs_store_id'), 'credit_packs', ['store_id'])
+
+    fill_sales_rollups()
+
+
+def fill_sales_rollups():
+    """The analytics' sales rollups from the orders already paid: orders past payment with a
+    "pay" event, on the WIB day of their checkout's payment (a frozen copy of
+    books.analytics.rollup_statements, which `flask books rebuild-rollups` runs)."""
+    dialect = op.get_bind().dialect.name
+    paid_at = ("coalesce(c.paid_at, (SELECT min(e.at) FROM order_events e "
+               "WHERE e.order_id = o.id AND e.action = 'pay'))")
+    if dialect == 'postgresql':
+        day = f"(({paid_at}) AT TIME ZONE 'Asia/Jakarta')::date"
+        country = "upper(coalesce(nullif(c.shipping_address::json ->> 'country', ''), 'ID'))"
+        province = "coalesce(c.shipping_address::json ->> 'province', '')"
+    else:
+        day = f"date({paid_at}, '+7 hours')"
+        country = "upper(coalesce(nullif(json_extract(c.shipping_address, '$.country'), ''), 'ID'))"
+        province = "coalesce(json_extract(c.shipping_address, '$.province'), '')"
+    paid = (f"SELECT o.id AS order_id, o.store_id, {day} AS day, o.subtotal_idr - o.discount_idr AS revenue, "
+            f"o.shipping_idr, substr({country}, 1, 2) AS country, {province} AS province "
+            "FROM orders o JOIN checkouts c ON c.id = o.checkout_id "
+            "WHERE o.status NOT IN ('pending_payment', 'expired') "
+            "AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'pay')")
+    op.execute(
+        "INSERT INTO sales_daily (store_id, day, orders, units, revenue_idr, shipping_idr) "
+        "SELECT p.store_id, p.day, count(*), coalesce(sum(u.units), 0), sum(p.revenue), sum(p.shipping_idr) "
+        f"FROM ({paid}) p LEFT JOIN (SELECT order_id, sum(quantity) AS units FROM order_lines "
+        "GROUP BY order_id) u ON u.order_id = p.order_id GROUP BY p.store_id, p.day")
+    op.execute(
+        "INSERT INTO product_sales_daily (product_id, day, store_id, orders, units, revenue_idr) "
+        "SELECT l.product_id, p.day, p.store_id, count(DISTINCT p.order_id), sum(l.quantity), "
+        f"sum(l.line_total_idr) FROM ({paid}) p JOIN order_lines l ON l.order_id = p.order_id "
+        "WHERE l.product_id IS NOT NULL GROUP BY l.product_id, p.day, p.store_id")
+    op.execute(
+        "INSERT INTO region_sales_daily (store_id, day, country_code, province_code, orders, revenue_idr) "
+        "SELECT r.store_id, r.day, r.country, r.province, count(*), sum(r.revenue) FROM ("
+        "SELECT p.store_id, p.day, p.country, CASE WHEN p.country = 'ID' AND length(p.province) = 2 "
+        f"THEN p.province ELSE '' END AS province, p.revenue FROM ({paid}) p) r "
+        "GROUP BY r.store_id, r.day, r.country, r.province")
 
 
 def downgrade():

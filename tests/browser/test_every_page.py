@@ -79,6 +79,7 @@ PAGES = [
     Page("trade order (seller)", "seller", "/pesanan/{trade_order}", "main .production-hint"),
     Page("shipping rates", "seller", "/jual/ongkir", "main form"),
     Page("balance", "seller", "/jual/saldo", "main .balance-tiles"),
+    Page("analytics", "seller", "/jual/analitik?periode=365d", "main .analytics-chart svg"),
     Page("payout account", "seller", "/jual/rekening", "main form"),
     Page("books", "seller", "/jual/buku", "main .books-tiles"),
     Page("books entry", "seller", "/jual/buku/catat?jenis=expense&kategori=materials", "main form[enctype]"),

@@ -389,6 +389,14 @@ def test_real_responses_match_the_document(app, client, contract, make_user):
                   headers=owner).get_json()["balanced"] is True
     assert c.call(client, "post", f"{books}/entries/{entry['id']}/void", headers=owner).get_json()["voided"]
     assert c.call(client, "get", f"{books}/entries", headers=stranger).status_code == 404
+    # the store's analytics (books): its owner only; a range ending before it starts is 422
+    analytics = c.call(client, "get", f"/api/v1/stores/{store['slug']}/analytics?period=7d",
+                       headers=owner).get_json()
+    assert (analytics["revenue_idr"], analytics["orders"], len(analytics["series"])) == (0, 0, 7)
+    assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/analytics?from=2026-03-02&to=2026-03-01",
+                  headers=owner).status_code == 422
+    assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/analytics",
+                  headers=stranger).status_code == 404
     # products
     products_url = f"/api/v1/stores/{store['slug']}/products"
     product = c.call(client, "post", products_url, headers=owner, json=product_data(
