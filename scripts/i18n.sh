@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
-DIRS="marketplace catalog orders search promotions"
+DIRS="marketplace catalog orders search promotions books"
 TRANSLATIONS=marketplace/translations
 case "${1:-compile}" in
   extract)
