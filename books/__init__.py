@@ -28,7 +28,13 @@ def _register_credit(app) -> None:
 
 
 def init_app(app):
-    from books import models  # noqa: F401
+    from flask_babel import lazy_gettext as _l
+
+    from books import api, models, views  # noqa: F401  (routes register on import)
+    from marketplace.navigation import NavLink, nav_links
 
     _register_credit(app)
     app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
+    nav_links.register(app, NavLink("books.books_home", _l("Pembukuan"), audience="seller", order=53))
+    nav_links.register(app, NavLink("books.statements_page", _l("Laporan keuangan"), audience="seller", order=54))

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "marketplace" / "translations"
 PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-DEFAULT_DIRS = ("marketplace", "catalog", "orders", "search", "promotions")
+DEFAULT_DIRS = ("marketplace", "catalog", "orders", "search", "promotions", "books")
 
 # A printf-style placeholder as Python's % operator reads it: %(name)s, %(n)d, %(x).1f ... ("%%" is a
 # literal percent sign, not a placeholder).

@@ -380,6 +380,20 @@ def test_real_responses_match_the_document(app, client, contract, make_user):
                   headers=owner).get_json()["suggested_scale"] == "mikro"
     assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/scale",
                   headers=stranger).status_code == 404
+    # the seller's own books (books): its owner only
+    books = f"/api/v1/stores/{store['slug']}/books"
+    entry = c.call(client, "post", f"{books}/entries", headers=owner, json={
+        "date": "2026-11-12", "kind": "income", "category": "cash_sale", "amount_idr": 150000,
+        "note": "Pasar minggu"}).get_json()
+    assert c.call(client, "post", f"{books}/entries", headers=owner,
+                  json={"date": "2026-11-12", "kind": "income"}).status_code == 422
+    assert c.call(client, "get", f"{books}/entries", headers=owner).get_json()["total"] == 1
+    assert c.call(client, "get", f"{books}/income-statement?from=2026-11-01&to=2026-11-30",
+                  headers=owner).get_json()["net_income_idr"] == 150000
+    assert c.call(client, "get", f"{books}/financial-position?at=2026-11-30",
+                  headers=owner).get_json()["balanced"] is True
+    assert c.call(client, "post", f"{books}/entries/{entry['id']}/void", headers=owner).get_json()["voided"]
+    assert c.call(client, "get", f"{books}/entries", headers=stranger).status_code == 404
     # products
     products_url = f"/api/v1/stores/{store['slug']}/products"
     product = c.call(client, "post", products_url, headers=owner, json=product_data(
