@@ -93,7 +93,7 @@ def credit_pack_revoke(store, pack_id: int):
     return redirect(url_for("books.credit_packs"))
 
 
-def _statements_fragment(pack) -> Markup | None:
+def _statements_fragment(store, pack) -> Markup | None:
     """The statements as books.exports draws them for PDFs, when that module offers it and the
     books still give the figures frozen in the pack (else the pack's own frozen tables)."""
     frozen = pack.contents.get("statements")
@@ -106,20 +106,20 @@ def _statements_fragment(pack) -> Markup | None:
     draw = getattr(exports, "statements_html", None)
     if draw is None:
         return None
-    live = credit.frozen_statements(pack.store, pack.period_start, pack.period_end)
+    live = credit.frozen_statements(store, pack.period_start, pack.period_end)
     same = all(live["income"][k] == frozen["income"][k] for k in credit.INCOME_TOTALS) and all(
         live["position"][k] == frozen["position"][k] for k in credit.POSITION_TOTALS)
     if not same:
         return None
     # our own template's output (every value escaped there), not user text
-    return Markup(draw(pack.store, pack.period_start, pack.period_end, current_lang()))
+    return Markup(draw(store, pack.period_start, pack.period_end, current_lang()))
 
 
 def _pack_html(store, pack) -> str:
     return render_template("books/credit_pack.html", store=store, pack=pack, c=pack.contents,
                            verify_url=absolute_url(url_for("books.verify_code", code=pack.code)),
                            verify_form_url=absolute_url(url_for("books.verify")),
-                           statements_html=_statements_fragment(pack), labels=scale.LABELS,
+                           statements_html=_statements_fragment(store, pack), labels=scale.LABELS,
                            lang=current_lang(), month_label=month_label)
 
 

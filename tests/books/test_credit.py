@@ -329,3 +329,19 @@ def test_orders_paid_on_the_edges_of_the_period_fall_in_the_right_wib_month(make
     assert sales["total_idr"] == 22_000 and sales["months"][0]["month"] == "2026-01"
     assert [i["number"].endswith(f"{first.id:06d}") for i in sales["months"][0]["invoices"]] == [True]
     assert before.id != first.id
+
+
+def test_the_pack_page_draws_the_books_statements_only_while_they_match_the_frozen_figures(shop, db):
+    # given a pack with the statements after a cash sale of Rp400,000
+    store, client = shop["store"], shop["client"]
+    cash_sale(store, 400_000, today_wib())
+    issue(client, "statements")
+    pack = only_pack(db)
+    # when the owner opens it / then the statements are books.exports' own, with the sale
+    first = text(client.get(f"/jual/kur/{pack.id}"))
+    assert "Rp400.000" in first and "statement-table" in first and 'class="notes' in first
+    # and after another sale recorded in the same period, the pack keeps its frozen figures
+    cash_sale(store, 5_000, today_wib())
+    later = text(client.get(f"/jual/kur/{pack.id}"))
+    assert "Rp405.000" not in later and "Rp400.000" in later and "statement-table" not in later
+    assert "Laporan laba rugi" in later
