@@ -11,6 +11,22 @@ from flask import Blueprint
 bp = Blueprint("books", __name__, template_folder="templates")
 
 
+def _register_credit(app) -> None:
+    """Scale, credit packs and the officers' figures: pages, API, links, robots."""
+    from flask_babel import lazy_gettext as _l
+
+    from books import credit_api, credit_views  # noqa: F401  (routes register on import)
+    from marketplace.crawl import private_paths
+    from marketplace.navigation import NavLink, nav_links
+
+    app.register_blueprint(credit_api.bp)
+    nav_links.register(app, NavLink("books.scale_page", _l("Skala usaha"), audience="seller", order=57))
+    nav_links.register(app, NavLink("books.credit_packs", _l("Paket pengajuan KUR"), audience="seller",
+                                    order=58))
+    nav_links.register(app, NavLink("books.officer_figures", _l("Naik kelas"), audience="officer", order=79))
+    private_paths.register(app, "/verifikasi")  # a pack's check is for whoever holds its code
+
+
 def init_app(app):
     from flask_babel import lazy_gettext as _l
 
@@ -20,6 +36,7 @@ def init_app(app):
     from marketplace.navigation import NavLink, nav_links
 
     _register_analytics(app)  # (before the blueprint: its pages' routes are on it)
+    _register_credit(app)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     demo_extras.register(app, seed_books)  # last month's books of the first demo stores

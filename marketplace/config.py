@@ -183,6 +183,10 @@ def load() -> dict:
         "RATELIMIT_STORAGE_OPTIONS": {},  # extra keyword options of the storage (none needed)
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
+        # Books: lookups of a credit pack's verification code (per address), and the fewest
+        # stores an officers' figure may stand for (fewer: the cell is suppressed).
+        "BOOKS_VERIFY_RATE_LIMIT": os.environ.get("BOOKS_VERIFY_RATE_LIMIT") or "20 per minute",
+        "BOOKS_MIN_STORES": _int("BOOKS_MIN_STORES", 3),
         # Logs: "json" (one JSON object a line, for production) or "plain"; unset, plain in debug
         # (development) and JSON otherwise (marketplace/logs.py).
         "LOG_FORMAT": os.environ.get("LOG_FORMAT") or None,

@@ -80,6 +80,12 @@ def _wib_day(moment: datetime) -> date:
     return in_zone(moment, current_app.config["BABEL_DEFAULT_TIMEZONE"]).date()
 
 
+def invoice_number(order) -> str:
+    """An order's invoice number, "INV-2026-000123": the WIB year it was placed and its id (any
+    object with `id` and `created_at`: an Order or a row of them)."""
+    return f"INV-{_wib_day(order.created_at).year}-{order.id:06d}"
+
+
 def invoice_for(order: Order) -> Invoice:
     """The invoice of an order its reader may see (`orders.services.order_for` checked that)."""
     paid_at = next((e.at for e in order.events if e.action == "pay"), None)
@@ -92,7 +98,7 @@ def invoice_for(order: Order) -> Invoice:
         row = current_rate(EXPORT_CURRENCY, on=issued_on)
         fx = None if row is None else ShownRate(row.currency, row.idr_per_unit, row.valid_on)
         missing = EXPORT_CURRENCY if fx is None else None
-    return Invoice(order=order, kind=kind, number=f"INV-{_wib_day(order.created_at).year}-{order.id:06d}",
+    return Invoice(order=order, kind=kind, number=invoice_number(order),
                    issued_on=issued_on, paid_at=paid_at, fx=fx, fx_missing=missing)
 
 

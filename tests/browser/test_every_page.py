@@ -86,6 +86,10 @@ PAGES = [
     Page("stock count", "seller", "/jual/buku/stok", "main form"),
     Page("financial statements", "seller", "/jual/laporan", "main #posisi-keuangan"),
     Page("event applications", "seller", "/jual/acara", "main h1"),
+    Page("business scale", "seller", "/jual/skala", "main .scale-tiles"),
+    Page("credit packs", "seller", "/jual/kur", "main form"),
+    Page("credit pack check", None, "/verifikasi", "main form input[name=kode]"),
+    Page("naik kelas figures", "officer", "/petugas/naik-kelas", "main .officer-tiles"),
     Page("event apply", "seller", "/acara/{open_event}/daftar-peserta", "main h1"),
     # officer
     Page("manage events", "officer", "/petugas/acara", "main a[href^='/petugas/acara/']"),

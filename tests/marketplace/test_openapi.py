@@ -375,6 +375,11 @@ def test_real_responses_match_the_document(app, client, contract, make_user):
     assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/ledger").status_code == 401
     assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/payouts",
                   headers=owner).get_json()["items"] == []
+    # the store's scale (books): its owner only
+    assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/scale",
+                  headers=owner).get_json()["suggested_scale"] == "mikro"
+    assert c.call(client, "get", f"/api/v1/stores/{store['slug']}/scale",
+                  headers=stranger).status_code == 404
     # the seller's own books (books): its owner only
     books = f"/api/v1/stores/{store['slug']}/books"
     entry = c.call(client, "post", f"{books}/entries", headers=owner, json={
