@@ -74,8 +74,10 @@ def build_app(overrides: dict | None = None, *, domains: Iterable = ()) -> Flask
 
     import marketplace.accounts as accounts
     from marketplace import jobs, money, notifications
+    from marketplace.audit import views as audit_views
 
     accounts.init_app(app)
+    audit_views.init_app(app)
     notifications.init_app(app)
     money.init_app(app)
     jobs.init_app(app)

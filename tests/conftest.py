@@ -231,7 +231,7 @@ SELECT c.relname, quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename
 
 
 #: tables whose rows PostgreSQL never lets change (orders/ledger): emptied by TRUNCATE
-APPEND_ONLY_TABLES = ("ledger_lines", "ledger_entries")
+APPEND_ONLY_TABLES = ("ledger_lines", "ledger_entries", "audit_entries")
 
 
 def clean_database(app) -> None:

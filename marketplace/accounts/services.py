@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from marketplace import audit
 from marketplace.accounts.models import ApiToken, Role, User, UserRole, UserSession
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
@@ -101,10 +102,14 @@ def grant_role(user: User, role: Role | str, *, actor: User | None) -> None:
     if role in (Role.OFFICER, Role.FINANCE, Role.ADMIN) and actor is not None and not actor.is_admin:
         raise Forbidden()
     if not user.has_role(role):
+        before = sorted(user.roles)
         user.role_rows.append(
             UserRole(role=str(role), granted_by_id=actor.id if actor else None)
         )
         db.session.flush()
+        if actor is not None and actor.id != user.id:
+            audit.record("user.role_grant", user, before={"roles": before}, after={"roles": sorted(user.roles)},
+                         actor=actor)
         log.info("role granted", extra={"user_id": user.id, "role": str(role),
                                          "actor_id": actor.id if actor else None})
 
@@ -117,10 +122,13 @@ def revoke_role(user: User, role: Role | str, *, actor: User) -> None:
     if role == Role.ADMIN and user.id == actor.id:
         raise Conflict(_l("Anda tidak dapat mencabut peran admin Anda sendiri."))
     held = [row for row in user.role_rows if row.role == str(role)]
+    before = sorted(user.roles)
     for row in held:
         user.role_rows.remove(row)
     db.session.flush()
     if held:
+        audit.record("user.role_revoke", user, before={"roles": before}, after={"roles": sorted(user.roles)},
+                     actor=actor)
         log.info("role revoked", extra={"user_id": user.id, "role": str(role), "actor_id": actor.id})
 
 
