@@ -19,10 +19,14 @@ import time
 import uuid
 from collections import Counter
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from books.analytics import add_to, today_wib
 from books.models import ProductViewsDaily
+from catalog.models import Product
+from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +107,26 @@ def count_view(product, viewer, user_agent: str | None) -> None:
 
 
 def _write(counts: Counter) -> int:
-    for (product_id, store_id, day), n in sorted(counts.items()):
-        add_to(ProductViewsDaily, {"product_id": product_id, "day": day}, {"views": n},
-               extra={"store_id": store_id})
-    return len(counts)
+    """Add the counts to the daily rows, in a savepoint of the caller's transaction: views of
+    products deleted since they were counted are dropped, and a failure is logged and dropped
+    too (the counts are best effort; a product page must never fail for them)."""
+    if not counts:
+        return 0
+    pairs = {(product_id, store_id) for product_id, store_id, _day in counts}
+    alive = {(product_id, store_id) for product_id, store_id in db.session.execute(
+        sa.select(Product.id, Product.store_id).where(Product.id.in_({p for p, _s in pairs})))}
+    rows = 0
+    try:
+        with db.session.begin_nested():
+            for (product_id, store_id, day), n in sorted(counts.items()):
+                if (product_id, store_id) in alive:
+                    add_to(ProductViewsDaily, {"product_id": product_id, "day": day}, {"views": n},
+                           extra={"store_id": store_id})
+                    rows += 1
+    except SQLAlchemyError:
+        log.warning("view counter: %d counts dropped", sum(counts.values()), exc_info=True)
+        return 0
+    return rows
 
 
 def _take_redis(client, prefix: str) -> Counter:

@@ -71,6 +71,28 @@ def test_a_busy_process_flushes_its_own_counters_once_a_minute(app, client, make
     assert [row[3] for row in _views(db)] == [2]
 
 
+def test_views_of_a_product_deleted_since_are_dropped_and_the_page_still_works(app, client, make_product, db,
+                                                                               monkeypatch):
+    from books import views_counter
+    from catalog.models import Product
+
+    # given views counted in memory of a product that is then deleted
+    gone = make_product()
+    client.get(f"/produk/{gone.id}", headers=BROWSER)
+    gone_id = gone.id
+    db.session.delete(db.session.get(Product, gone_id))
+    db.session.commit()
+    # when another product's page is the one that flushes them
+    product = make_product()
+    state = views_counter._state(app)["memory"]
+    monkeypatch.setattr(state, "flushed_at", state.flushed_at - views_counter.FLUSH_SECONDS)
+    assert client.get(f"/produk/{product.id}", headers=BROWSER).status_code == 200
+    # then the live product's view is written and the deleted one's dropped
+    db.session.expire_all()
+    assert [(row[0], row[3]) for row in _views(db)] == [(product.id, 1)]
+    assert views_counter.flush()["rows"] == 0
+
+
 def test_views_count_in_redis_when_the_task_queue_has_one(app, client, make_product, db):
     from marketplace.jobs import run_now
 
