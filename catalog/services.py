@@ -17,6 +17,7 @@ from catalog.addresses import RegionError, clean_region
 from catalog.models import Category, Product, ProductStatus, Store, StoreScale, WholesaleTier
 from catalog.signals import products_changed, store_changed
 from catalog.storage import delete_image_files
+from marketplace import audit
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import grant_role
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -131,9 +132,12 @@ def set_store_verified(store: Store, verified: bool, *, actor: User) -> Store:
     """An officer or admin vouches for a store (documents checked); the badge shows on its pages."""
     if not actor.is_officer:
         raise Forbidden()
+    before = {"verified": store.verified}
     store.verified_at = utcnow() if verified else None
     store.verified_by_id = actor.id if verified else None
     db.session.flush()
+    audit.record("store.verify" if verified else "store.unverify", store, before=before,
+                 after={"verified": store.verified}, actor=actor)
     store_changed.send(store)
     return store
 

@@ -12,6 +12,7 @@ from babel.numbers import format_currency, get_currency_precision
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from marketplace import audit
 from marketplace.errors import Forbidden, ValidationError
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
@@ -54,12 +55,15 @@ def set_rate(currency: str, idr_per_unit, valid_on: date, *, actor) -> ExchangeR
         raise ValidationError(fields=errors)
     row = db.session.scalar(sa.select(ExchangeRate).where(
         ExchangeRate.currency == currency, ExchangeRate.valid_on == valid_on))
+    before = None if row is None else {"idr_per_unit": str(row.idr_per_unit)}
     if row is None:
         row = ExchangeRate(currency=currency, valid_on=valid_on)
         db.session.add(row)
     row.idr_per_unit = rate.quantize(Decimal("0.0001"))
     row.set_by_id = actor.id
     db.session.flush()
+    audit.record("exchange_rate.set", row, before=before, actor=actor, after={
+        "currency": currency, "valid_on": valid_on, "idr_per_unit": str(row.idr_per_unit)})
     log.info("exchange rate set", extra={"currency": currency, "idr_per_unit": str(row.idr_per_unit),
                                          "valid_on": valid_on.isoformat(), "actor_id": actor.id})
     return row

@@ -13,6 +13,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from catalog.models import Category, Product, Store
+from marketplace import audit
 from marketplace.errors import Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
 from orders.ledger.models import CommissionRate
@@ -104,6 +105,7 @@ def set_commission_rate(*, rate_bp, category_slug: str | None = None, store_slug
         raise ValidationError(fields=errors)
     where = (CommissionRate.category_id == category.id) if category else (CommissionRate.store_id == store.id)
     row = db.session.scalar(sa.select(CommissionRate).where(where))
+    before = None if row is None else {"rate_bp": row.rate_bp}
     if row is None:
         row = CommissionRate(category_id=category.id if category else None,
                              store_id=store.id if store else None, rate_bp=rate_bp)
@@ -111,6 +113,8 @@ def set_commission_rate(*, rate_bp, category_slug: str | None = None, store_slug
     row.rate_bp = rate_bp
     row.updated_by_id = actor.id
     db.session.flush()
+    audit.record("commission.set", row, before=before, actor=actor, after={
+        "rate_bp": rate_bp, "category": category.slug if category else None, "store": store.slug if store else None})
     return row
 
 
@@ -120,6 +124,8 @@ def remove_commission_rate(rate_id: int, *, actor) -> None:
     row = db.session.get(CommissionRate, rate_id)
     if row is None:
         raise NotFound()
+    audit.record("commission.remove", row, before={"rate_bp": row.rate_bp, "category_id": row.category_id,
+                                                   "store_id": row.store_id}, actor=actor)
     db.session.delete(row)
     db.session.flush()
 

@@ -7,6 +7,8 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from tests.catalog.conftest import make_product, make_store  # noqa: F401  (fixtures)
+
 
 def test_an_admin_granting_a_role_is_recorded_and_read_on_the_log(app, make_user, login, db):
     from marketplace.audit.models import AuditEntry
@@ -63,3 +65,32 @@ def test_entries_cannot_be_changed_or_deleted(app, make_user, db):
             with db.engine.begin() as conn:
                 conn.execute(sa.text("UPDATE audit_entries SET note = 'x'"))
     assert db.session.get(AuditEntry, entry.id).note is None
+
+
+def test_store_verification_commission_and_exchange_rates_are_recorded(make_user, make_store, db):
+    from datetime import date
+
+    from catalog.services import set_store_verified
+    from marketplace.audit.models import AuditEntry
+    from marketplace.money.rates import set_rate
+    from orders.ledger.commission import remove_commission_rate, set_commission_rate
+
+    officer, admin = make_user(roles=("officer",)), make_user(roles=("admin",))
+    store = make_store()
+    # when an officer verifies a store and an admin sets a commission and a rate, then changes them
+    set_store_verified(store, True, actor=officer)
+    rate = set_commission_rate(rate_bp=250, store_slug=store.slug, actor=admin)
+    set_commission_rate(rate_bp=300, store_slug=store.slug, actor=admin)
+    remove_commission_rate(rate.id, actor=admin)
+    set_rate("USD", "15875", date(2026, 11, 28), actor=admin)
+    set_rate("USD", "15900", date(2026, 11, 28), actor=admin)
+    db.session.commit()
+    # then each is one entry with who and what changed
+    rows = [(e.actor_id, e.action, e.before, e.after) for e in db.session.scalars(
+        sa.select(AuditEntry).order_by(AuditEntry.id))]
+    assert rows[0] == (officer.id, "store.verify", {"verified": False}, {"verified": True})
+    assert [r[1] for r in rows[1:]] == ["commission.set", "commission.set", "commission.remove",
+                                        "exchange_rate.set", "exchange_rate.set"]
+    assert rows[2][2] == {"rate_bp": 250} and rows[2][3]["rate_bp"] == 300
+    assert rows[5][2] == {"idr_per_unit": "15875.0000"} and rows[5][3]["idr_per_unit"] == "15900.0000"
+    assert all(r[0] == admin.id for r in rows[1:])
