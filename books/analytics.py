@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -24,9 +23,9 @@ from flask_babel import lazy_gettext as _l
 from books.models import ProductSalesDaily, ProductViewsDaily, RegionSalesDaily, SalesDaily
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
-from marketplace.timeutil import as_utc, utcnow
+from marketplace.money.rates import today_wib
+from marketplace.timeutil import day_start, marketplace_day, utcnow
 
-WIB = ZoneInfo("Asia/Jakarta")
 #: the presets of the page and the API: (key, days ending today)
 PRESETS = {"today": 1, "7d": 7, "30d": 30, "365d": 365}
 DEFAULT_PRESET = "30d"
@@ -36,16 +35,6 @@ MAX_DAYS = 3 * 366
 WEEKLY_FROM_DAYS = 93
 MONTHLY_FROM_DAYS = 400
 TOP_PRODUCTS = 10
-
-
-def wib_day(moment: datetime) -> date:
-    """The WIB (Asia/Jakarta) calendar day of a moment: the day a sale counts on."""
-    return as_utc(moment).astimezone(WIB).date()
-
-
-def today_wib() -> date:
-    """Today in WIB."""
-    return wib_day(utcnow())
 
 
 # --- keeping the rollups up ---------------------------------------------------------------------
@@ -86,7 +75,7 @@ def record_paid_order(order, action: str, actor) -> None:
     if action != "pay":
         return
     checkout = order.checkout
-    day = wib_day(checkout.paid_at or utcnow())
+    day = marketplace_day(checkout.paid_at or utcnow())
     revenue = order.subtotal_idr - order.discount_idr
     units = sum(line.quantity for line in order.lines)
     add_to(SalesDaily, {"store_id": order.store_id, "day": day},
@@ -471,8 +460,7 @@ def rfqs(store, start: date, end: date) -> RfqFigures:
     quoted, and how many were won (a quote of it accepted)."""
     from promotions.models import Quote, QuoteStatus, Rfq
 
-    since = datetime.combine(start, time(), WIB)
-    until = datetime.combine(end + timedelta(days=1), time(), WIB)
+    since, until = day_start(start), day_start(end + timedelta(days=1))
     quoted = sa.exists().where(Quote.rfq_id == Rfq.id)
     won = sa.exists().where(Quote.rfq_id == Rfq.id, Quote.status == QuoteStatus.ACCEPTED)
     row = db.session.execute(

@@ -14,6 +14,7 @@ from catalog.access import store_required
 from catalog.home import HomeSection
 from catalog.models import Store
 from marketplace.errors import ValidationError
+from marketplace.spreadsheet import safe_cell
 from marketplace.web import acting_user, current_lang
 
 
@@ -48,20 +49,13 @@ def _preset_labels() -> list[tuple[str, str]]:
     return [("today", _("Hari ini")), ("7d", _("7 hari")), ("30d", _("30 hari")), ("365d", _("365 hari"))]
 
 
-def csv_safe(value) -> object:
-    """A cell a spreadsheet will not run as a formula (text only; numbers stay numbers)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def report_csv(report: analytics.Report, delimiter: str = ",") -> str:
     """The page's numbers as CSV: the totals, the series, the products, the regions, the RFQs."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
 
     def row(*cells):
-        writer.writerow([csv_safe(cell) for cell in cells])
+        writer.writerow([safe_cell(cell) for cell in cells])
 
     s, period = report.summary, report.summary.period
     previous = period.previous()

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -36,7 +34,7 @@ from marketplace.accounts.models import User
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.money.rates import today_wib
-from marketplace.timeutil import in_zone, utcnow
+from marketplace.timeutil import day_start, marketplace_day, utcnow
 from orders.invoices import invoice_number
 from orders.models import Order, OrderEvent
 
@@ -83,18 +81,15 @@ def _months(start: date, end: date) -> list[str]:
     return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def monthly_sales(store: Store, start: date, end: date) -> dict:
     """The store's paid orders from `start` to `end` (WIB days, inclusive) by WIB month of
     payment: each month's total and its invoices (number, day paid, goods value)."""
-    zone = _zone()
-    since = datetime.combine(start, time(0), tzinfo=zone)
-    until = datetime.combine(date.fromordinal(end.toordinal() + 1), time(0), tzinfo=zone)
+    since, until = day_start(start), day_start(date.fromordinal(end.toordinal() + 1))
+    # the store's orders' "pay" moves only (not every order's in the marketplace)
     paid = (sa.select(OrderEvent.order_id, sa.func.min(OrderEvent.at).label("paid_at"))
-            .where(OrderEvent.action == "pay").group_by(OrderEvent.order_id).subquery())
+            .join(Order, Order.id == OrderEvent.order_id)
+            .where(OrderEvent.action == "pay", Order.store_id == store.id)
+            .group_by(OrderEvent.order_id).subquery())
     rows = db.session.execute(
         sa.select(Order.id, Order.created_at, (Order.subtotal_idr - Order.discount_idr).label("goods"),
                   paid.c.paid_at)
@@ -104,7 +99,7 @@ def monthly_sales(store: Store, start: date, end: date) -> dict:
         .order_by(paid.c.paid_at, Order.id)).all()
     months = {key: {"month": key, "total_idr": 0, "orders": 0, "invoices": []} for key in _months(start, end)}
     for row in rows:
-        day = in_zone(row.paid_at, zone.key).date()
+        day = marketplace_day(row.paid_at)
         month = months[f"{day.year:04d}-{day.month:02d}"]
         month["total_idr"] += int(row.goods)
         month["orders"] += 1
@@ -154,13 +149,13 @@ def _years_between(since: date, day: date) -> int:
 
 def profile(store: Store, today: date) -> dict:
     """The business profile as the pack freezes it."""
-    since = in_zone(store.created_at, _zone().key).date()
+    since = marketplace_day(store.created_at)
     return {
         "name": store.name, "nib": store.nib,
         "address": {"district": store.district.name if store.district else None,
                     "regency": store.regency.name, "province": store.province.name},
         "verified": store.verified,
-        "verified_on": in_zone(store.verified_at, _zone().key).date().isoformat() if store.verified_at else None,
+        "verified_on": marketplace_day(store.verified_at).isoformat() if store.verified_at else None,
         "scale": store.scale, "since": since.isoformat(), "years_active": max(0, _years_between(since, today)),
     }
 

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 
 from books.statements import Statements, statements
 from catalog.models import Store
+from marketplace.spreadsheet import safe_cell
 from marketplace.timeutil import utcnow
 
 _MONEY = '#,##0;(#,##0)'
@@ -31,12 +32,6 @@ def statements_html(store: Store, start: date, end: date, lang: str) -> str:
     return render_template("books/_statements_fragment.html", s=statements(store, start, end), lang=lang)
 
 
-def _text(value) -> str:
-    """A cell's text: never read as a formula by a spreadsheet."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def statements_xlsx(s: Statements) -> bytes:
     """A workbook of three sheets: income statement, financial position, and the fixed assets."""
     book = Workbook()
@@ -45,11 +40,11 @@ def statements_xlsx(s: Statements) -> bytes:
     def sheet(title, heading, rows, first=False):
         ws = book.active if first else book.create_sheet()
         ws.title = title[:31]
-        ws.append([_text(s.store.name)])
+        ws.append([safe_cell(str(s.store.name))])
         ws.append([heading])
         ws.append([])
         for label, amount, strong in rows:
-            ws.append([_text(label), amount])
+            ws.append([safe_cell(str(label)), amount])
             if amount is not None:
                 ws.cell(ws.max_row, 2).number_format = _MONEY
             if strong:
@@ -81,7 +76,7 @@ def statements_xlsx(s: Statements) -> bytes:
     ws.append([_("Aset"), _("Tanggal perolehan"), _("Umur (bulan)"), _("Perolehan"), _("Akumulasi penyusutan"),
                _("Nilai buku")])
     for a in s.notes.assets:
-        ws.append([_text(a.entry.note or a.entry.category), a.entry.entry_date, a.entry.useful_life_months,
+        ws.append([safe_cell(str(a.entry.note or a.entry.category)), a.entry.entry_date, a.entry.useful_life_months,
                    a.entry.amount_idr, a.accumulated_idr, a.book_value_idr])
     out = io.BytesIO()
     book.save(out)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,6 +25,7 @@ from catalog.models import Category, Product, Province, Regency, Store
 from marketplace.accounts.models import User
 from marketplace.errors import Forbidden, NotFound
 from marketplace.extensions import db
+from marketplace.timeutil import day_start
 
 DEFAULT_PROVINCE = "18"  # Lampung, where the programme started
 
@@ -132,9 +132,7 @@ def _total(province: str, start: date, end: date, floor: int, tables: list[list[
 
 
 def _moved_up(province: str, year: int) -> int:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    since = datetime.combine(date(year, 1, 1), time(0), tzinfo=zone)
-    until = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=zone)
+    since, until = day_start(date(year, 1, 1)), day_start(date(year + 1, 1, 1))
     rows = db.session.execute(
         sa.select(ScaleConfirmation.store_id, ScaleConfirmation.scale, ScaleConfirmation.previous_scale)
         .join(Store, Store.id == ScaleConfirmation.store_id)

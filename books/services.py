@@ -9,7 +9,7 @@ the journal is edited or deleted.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -166,7 +166,7 @@ def record_stock_count(store: Store, data: dict, *, actor: User) -> BookEntry:
     day = parse_day(data.get("date"), errors)
     details = None
     costs = data.get("unit_costs")
-    if costs:
+    if costs is not None:  # from the catalog (no product, or no cost given: refused)
         details, amount = _catalog_stock(store, costs, errors)
     else:
         amount = _amount(data.get("amount_idr"), errors, allow_zero=True)
@@ -252,8 +252,3 @@ def entries_select(store: Store, start: date | None = None, end: date | None = N
         stmt = stmt.where(BookEntry.entry_date <= end)
     return stmt.order_by(BookEntry.entry_date.desc(), BookEntry.id.desc())
 
-
-def month_bounds(day: date) -> tuple[date, date]:
-    first = day.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)

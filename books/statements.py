@@ -22,11 +22,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from books import chart
@@ -34,7 +32,9 @@ from books.models import BookEntry
 from catalog.models import Store
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
-from orders.ledger.models import LedgerAccount, LedgerEntry, LedgerLine
+from marketplace.timeutil import day_start
+from orders.ledger.models import LedgerAccount, LedgerLine
+from orders.ledger.service import owed_to_store_by_kind
 
 PERIODS = {"month": _l("Bulan"), "quarter": _l("Triwulan"), "year": _l("Tahun")}
 _RECEIVABLE = "piutang_marketplace"
@@ -58,6 +58,9 @@ class Sums:
     period: dict = field(default_factory=lambda: defaultdict(int))
     #: the receivable's changes in the period by marketplace entry kind (release, payout ...)
     marketplace: dict = field(default_factory=lambda: defaultdict(int))
+    #: the records the period-end adjustments came from (the notes list them)
+    assets: list = field(default_factory=list)
+    counts: list = field(default_factory=list)
 
     def closing(self, code: str) -> int:
         return self.opening[code] + self.period[code]
@@ -162,10 +165,6 @@ def year_before(end: date) -> date:
         return date(end.year - 1, 3, 1)
 
 
-def _wib_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-
-
 # --- the sums -----------------------------------------------------------------------------------
 
 def sums(store: Store, start: date, end: date) -> Sums:
@@ -195,25 +194,17 @@ def _own_lines(store_id: int, start: date, end: date, out: Sums) -> None:
 
 
 def _marketplace_lines(store_id: int, start: date, end: date, out: Sums) -> None:
-    start_at, end_at = _wib_midnight(start), _wib_midnight(end + timedelta(days=1))
-    before = sa.case((LedgerEntry.created_at < start_at, LedgerLine.amount_idr), else_=0)
-    within = sa.case((LedgerEntry.created_at >= start_at, LedgerLine.amount_idr), else_=0)
-    rows = db.session.execute(
-        sa.select(LedgerEntry.kind, sa.func.sum(before), sa.func.sum(within))
-        .join(LedgerEntry, LedgerEntry.id == LedgerLine.entry_id)
-        .where(LedgerLine.store_id == store_id, LedgerLine.store_account.in_(("available", "in_transit")),
-               LedgerEntry.created_at < end_at)
-        .group_by(LedgerEntry.kind))
-    for kind, opening, period in rows:
+    rows = owed_to_store_by_kind(store_id, day_start(start), day_start(end + timedelta(days=1)))
+    for kind, (opening, period) in rows.items():
         counter = chart.MARKETPLACE_COUNTER.get(kind)
-        for target, amount in ((out.opening, int(opening or 0)), (out.period, int(period or 0))):
+        for target, amount in ((out.opening, opening), (out.period, period)):
             if not amount:
                 continue
             if counter is None:  # a kind that only moves money between available and in transit
                 raise AssertionError(f"marketplace entry kind {kind} changes the receivable by {amount}")
             target[_RECEIVABLE] -= amount  # what the marketplace owes more is more receivable
             target[counter] += amount
-        out.marketplace[kind] -= int(period or 0)
+        out.marketplace[kind] -= period
 
 
 def months_used(acquired: date, at: date) -> int:
@@ -237,7 +228,8 @@ def _assets(store_id: int, end: date) -> list[BookEntry]:
 
 def _depreciation(store_id: int, start: date, end: date, out: Sums) -> None:
     before_day = start - timedelta(days=1)
-    for asset in _assets(store_id, end):
+    out.assets = _assets(store_id, end)
+    for asset in out.assets:
         opening = accumulated(asset.amount_idr, asset.useful_life_months, asset.entry_date, before_day)
         closing = accumulated(asset.amount_idr, asset.useful_life_months, asset.entry_date, end)
         out.opening["penyusutan"] += opening
@@ -263,7 +255,7 @@ def inventory_at(counts: list[BookEntry], day: date) -> int:
 
 
 def _inventory(store_id: int, start: date, end: date, out: Sums) -> None:
-    counts = stock_counts(store_id, end)
+    counts = out.counts = stock_counts(store_id, end)
     opening, closing = inventory_at(counts, start - timedelta(days=1)), inventory_at(counts, end)
     out.opening["persediaan"] += opening
     out.opening["perubahan_persediaan"] -= opening
@@ -352,14 +344,14 @@ class Notes:
 
 def notes(store: Store, s: Sums) -> Notes:
     assets = [AssetNote(a, accumulated(a.amount_idr, a.useful_life_months, a.entry_date, s.end))
-              for a in _assets(store.id, s.end)]
+              for a in s.assets]
     flows = dict(db.session.execute(
         sa.select(BookEntry.kind, sa.func.sum(BookEntry.amount_idr))
         .where(BookEntry.store_id == store.id, BookEntry.voided_at.is_(None),
                BookEntry.entry_date.between(s.start, s.end),
                BookEntry.kind.in_(("loan_in", "loan_out", "owner_in", "owner_out")))
         .group_by(BookEntry.kind)).all())
-    counts = stock_counts(store.id, s.end)
+    counts = s.counts
     return Notes(
         assets=assets,
         loans_received_idr=int(flows.get("loan_in") or 0), loans_repaid_idr=int(flows.get("loan_out") or 0),

@@ -31,8 +31,7 @@ QUICK = (
 def books_home(store):
     """The store's books: where its money is, this month's figures, the latest entries."""
     today = today_wib()
-    start, end = services.month_bounds(today)
-    month = statements.statements(store, start, today)
+    month = statements.statements(store, today.replace(day=1), today)
     page = paginate(services.entries_select(store), PER_PAGE)
     return render_template("books/books_home.html", store=store, month=month, page=page, kinds=chart.KINDS,
                            quick=QUICK, void_form=VoidForm(formdata=None), today=today)
@@ -84,7 +83,7 @@ def stock_count(store):
         if form.source.data == "manual":
             data["amount_idr"] = form.amount.data
         else:
-            data["unit_costs"] = {str(p.id): request.form.get(f"cost-{p.id}", "") for p in products} or {"": ""}
+            data["unit_costs"] = {str(p.id): request.form.get(f"cost-{p.id}", "") for p in products}
         try:
             services.record_stock_count(store, data, actor=acting_user())
         except DomainError as exc:

@@ -23,10 +23,11 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from books.analytics import add_to, today_wib
+from books.analytics import add_to
 from books.models import ProductViewsDaily
 from catalog.models import Product
 from marketplace.extensions import db
+from marketplace.money.rates import today_wib
 
 log = logging.getLogger(__name__)
 

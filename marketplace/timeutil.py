@@ -1,7 +1,7 @@
 """Time helpers: the database stores UTC; people see WIB (Asia/Jakarta) unless they chose a zone."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 #: Indonesia's three zones by their Indonesian names; every other zone shows its abbreviation
@@ -41,3 +41,22 @@ def zone_abbreviation(local: datetime, zone: str) -> str:
         return INDONESIAN_ZONES[zone]
     name = local.tzname() or ""
     return name if name.isalpha() else zone
+
+
+def marketplace_zone() -> ZoneInfo:
+    """The marketplace's own zone (BABEL_DEFAULT_TIMEZONE, WIB): the zone its days are counted in
+    (sales days, statement periods, payment windows), whatever zone a reader sees."""
+    from flask import current_app
+
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def marketplace_day(moment: datetime) -> date:
+    """The marketplace day (WIB) of a moment."""
+    return as_utc(moment).astimezone(marketplace_zone()).date()
+
+
+def day_start(day: date) -> datetime:
+    """The moment the marketplace day `day` begins (WIB midnight, aware): a day's range is
+    `day_start(first) <= t < day_start(last + 1 day)`."""
+    return datetime.combine(day, time(0), tzinfo=marketplace_zone())

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from babel import Locale
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from marketplace import pdf
 from marketplace.i18n import current_lang
 from marketplace.money.rates import current_rate, format_foreign, today_wib
 from marketplace.money.views import ShownRate, display_rate, rate_amount, rate_day
-from marketplace.timeutil import in_zone
+from marketplace.timeutil import marketplace_day
 from orders.models import Order, PaymentStatus
 from orders.state import order_payment_status
 
@@ -76,21 +76,17 @@ class Invoice:
         return Locale.parse(current_lang()).territories.get(code, code)
 
 
-def _wib_day(moment: datetime) -> date:
-    return in_zone(moment, current_app.config["BABEL_DEFAULT_TIMEZONE"]).date()
-
-
 def invoice_number(order) -> str:
     """An order's invoice number, "INV-2026-000123": the WIB year it was placed and its id (any
     object with `id` and `created_at`: an Order or a row of them)."""
-    return f"INV-{_wib_day(order.created_at).year}-{order.id:06d}"
+    return f"INV-{marketplace_day(order.created_at).year}-{order.id:06d}"
 
 
 def invoice_for(order: Order) -> Invoice:
     """The invoice of an order its reader may see (`orders.services.order_for` checked that)."""
     paid_at = next((e.at for e in order.events if e.action == "pay"), None)
     paid = order_payment_status(order) in (PaymentStatus.PAID, PaymentStatus.REFUNDED)
-    issued_on = _wib_day(paid_at) if paid_at else today_wib()
+    issued_on = marketplace_day(paid_at) if paid_at else today_wib()
     if order.trade_terms is None:
         kind, fx, missing = "invoice", display_rate(), None
     else:

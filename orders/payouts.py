@@ -27,6 +27,7 @@ from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import rupiah
 from marketplace.notifications import notify
+from marketplace.spreadsheet import safe_cell
 from marketplace.timeutil import utcnow
 from orders.models import (
     PayoutAccountStatus,
@@ -234,10 +235,5 @@ def batch_csv(batch: PayoutBatch) -> str:
         account = line.payout_account
         bank = bank_by_code(account.bank_code)
         writer.writerow([i, account.bank_code, bank.name if bank else account.bank_code, account.number,
-                         _csv_safe(account.holder), line.amount_idr, f"PASARUMKM B{batch.id} L{line.id}"])
+                         safe_cell(account.holder), line.amount_idr, f"PASARUMKM B{batch.id} L{line.id}"])
     return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

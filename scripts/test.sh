@@ -35,7 +35,7 @@ if (( WORKERS > 1 )); then
   parallel=(-n "$WORKERS" --dist loadgroup)
 fi
 status=0
-# Coverage of the five packages, printed at the end (settings in pyproject.toml); with workers,
+# Coverage of the six packages, printed at the end (settings in pyproject.toml); with workers,
 # pytest-cov combines theirs.
 .venv/bin/python -m pytest "${parallel[@]}" --cov --cov-report=term "$@" || status=$?
 # pytest's 5 means "no tests ran": a broken suite, not a pass.

@@ -1,15 +1,14 @@
 """The audit log's table and its writing and reading."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 
 from marketplace.extensions import db
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import day_start, utcnow
 
 
 class AuditEntry(db.Model):
@@ -94,10 +93,6 @@ def record(action: str, target=None, *, before=None, after=None, note=None, acto
     return entry
 
 
-def _wib_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-
-
 def entries_select(*, actor_email: str | None = None, action: str | None = None,
                    target_type: str | None = None, target_id: int | None = None,
                    start: date | None = None, end: date | None = None) -> sa.Select:
@@ -116,7 +111,7 @@ def entries_select(*, actor_email: str | None = None, action: str | None = None,
     if target_id is not None:
         stmt = stmt.where(AuditEntry.target_id == target_id)
     if start is not None:
-        stmt = stmt.where(AuditEntry.at >= _wib_midnight(start))
+        stmt = stmt.where(AuditEntry.at >= day_start(start))
     if end is not None:
-        stmt = stmt.where(AuditEntry.at < _wib_midnight(end + timedelta(days=1)))
+        stmt = stmt.where(AuditEntry.at < day_start(end + timedelta(days=1)))
     return stmt.order_by(AuditEntry.id.desc())

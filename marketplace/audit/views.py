@@ -14,6 +14,7 @@ from marketplace.audit.models import entries_select
 from marketplace.auth import admin_required
 from marketplace.extensions import db
 from marketplace.i18n import local_datetime
+from marketplace.spreadsheet import safe_cell
 from marketplace.web import paginate
 
 bp = Blueprint("audit", __name__, template_folder="templates")
@@ -52,8 +53,7 @@ def audit_log():
 
 
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_cell("" if value is None else str(value))
 
 
 @bp.get("/admin/audit.csv")

@@ -280,6 +280,21 @@ def _class_sums(store_id: int, newer_than: int | None = None) -> dict[str, tuple
     return {name: (int(total), n) for name, total, n in db.session.execute(stmt).all()}
 
 
+def owed_to_store_by_kind(store_id: int, start_at: datetime, end_at: datetime) -> dict[str, tuple[int, int]]:
+    """{entry kind: (signed sum before `start_at`, signed sum from it to `end_at`)} of the store's
+    available and in-transit lines (what the marketplace owes it; credits negative): how each
+    kind of entry changed it. One range of `ix_ledger_lines_store` (the seller's books)."""
+    before = sa.case((LedgerEntry.created_at < start_at, LedgerLine.amount_idr), else_=0)
+    within = sa.case((LedgerEntry.created_at >= start_at, LedgerLine.amount_idr), else_=0)
+    rows = db.session.execute(
+        sa.select(LedgerEntry.kind, sa.func.sum(before), sa.func.sum(within))
+        .join(LedgerEntry, LedgerEntry.id == LedgerLine.entry_id)
+        .where(LedgerLine.store_id == store_id, LedgerLine.store_account.in_(("available", "in_transit")),
+               LedgerEntry.created_at < end_at)
+        .group_by(LedgerEntry.kind))
+    return {kind: (int(opening or 0), int(period or 0)) for kind, opening, period in rows}
+
+
 def store_balance(store) -> dict[str, int]:
     """{pending_idr (held for its orders), available_idr (released, may be negative after a
     refund), in_transit_idr (in payouts not confirmed yet), paid_out_idr (sent, in all)}: sums of

@@ -31,7 +31,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.i18n import rupiah
-from marketplace.timeutil import as_utc, in_zone, isoformat
+from marketplace.timeutil import isoformat, marketplace_day
 from orders.models import (
     MANUAL_METHODS,
     Checkout,
@@ -261,10 +261,6 @@ class UploadResult:
     open_checkouts: list[Checkout]
 
 
-def _day_wib(moment: datetime):
-    return in_zone(as_utc(moment), "Asia/Jakarta").date()
-
-
 def upload_statement(data: bytes, *, filename: str, bank_account_id, actor: User) -> UploadResult:
     """Read a statement of one of the marketplace's accounts and confirm the transfers it shows.
 
@@ -313,8 +309,8 @@ def upload_statement(data: bytes, *, filename: str, bank_account_id, actor: User
     open_rows = db.session.scalars(sa.select(Checkout).where(
         Checkout.payment_status == PaymentStatus.PENDING,
         Checkout.payment_method == PaymentMethod.BANK_TRANSFER)).all()
-    candidates = [OpenPayment(id=c.id, amount_idr=c.amount_due_idr, created_at=_day_wib(c.created_at),
-                              expires_at=_day_wib(c.expires_at)) for c in open_rows]
+    candidates = [OpenPayment(id=c.id, amount_idr=c.amount_due_idr, created_at=marketplace_day(c.created_at),
+                              expires_at=marketplace_day(c.expires_at)) for c in open_rows]
     matching = match_credits(fresh, candidates)
     matched = []
     for credit, payment in matching.matched:

@@ -59,7 +59,7 @@ def test_the_owner_sees_cards_a_chart_and_the_numbers(app, sold, login, db):
 
 
 def test_a_chosen_range_and_a_bad_one(app, sold, login, db):
-    from books.analytics import today_wib
+    from marketplace.money.rates import today_wib
 
     store, *_ = sold
     client = app.test_client()
@@ -125,7 +125,7 @@ def test_only_the_owner_sees_a_stores_analytics(app, sold, make_store, make_user
 
 
 def test_the_api_answers_the_documented_shape(app, client, sold, token_for, db):
-    from books.analytics import today_wib
+    from marketplace.money.rates import today_wib
 
     store, kopi, madu = sold
     owner = token_for(store.owner)

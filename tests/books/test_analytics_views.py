@@ -25,8 +25,8 @@ def _views(db):
 
 def test_views_are_counted_without_robots_or_the_owner_and_flushed(app, client, make_product, make_user,
                                                                    login, db):
-    from books.analytics import today_wib
     from marketplace.jobs import run_now
+    from marketplace.money.rates import today_wib
 
     product = make_product()
     other = make_product()
